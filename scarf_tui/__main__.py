@@ -1,0 +1,3 @@
+from scarf_tui.cli import main
+
+raise SystemExit(main())
