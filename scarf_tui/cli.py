@@ -1,0 +1,226 @@
+"""The `scarf-tui` command.
+
+    scarf-tui [--demo] [--org NAME] [--user NAME] [--read-only] [--api-url URL] [--config PATH]
+    scarf-tui login [--user NAME] [--api-url URL] [--no-verify]
+    scarf-tui demo-server [--host 127.0.0.1] [--port 8765] [--faults "latency=0.2,error_rate=0.1"] [--hostile]
+    scarf-tui export ...          (scarf_tui/export_cli.py, when present)
+
+Problems the user can fix (config file, API URL, bad arguments) print one line on stderr and
+exit with status 2, never a traceback. Heavy imports (Textual, uvicorn) happen only in the
+command that needs them, so `--version` and `--help` are instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from scarf_tui import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+DESCRIPTION = "A keyboard-first terminal UI for Scarf: organizations, packages, permissions, downloads."
+EPILOG = """\
+environment:
+  SCARF_API_TOKEN   API token (overrides config.toml)
+  SCARF_API_URL     API base URL (default https://scarf.sh/api)
+  SCARF_USERNAME    your Scarf username (v1 has no "who am I" endpoint)
+  SCARF_TUI_CONFIG  path of config.toml (default: the platform's user config dir)
+
+Try it without an account: scarf-tui --demo"""
+
+
+class UsageProblem(Exception):
+    """Something the user can fix; str() is the one line we print."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scarf-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"scarf-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="explore the embedded demo server (no account needed)")
+    parser.add_argument("--org", metavar="NAME", help="open this organization")
+    parser.add_argument("--user", metavar="NAME", help="your Scarf username (default: config or SCARF_USERNAME)")
+    parser.add_argument("--read-only", action="store_true", help="disable every write (browse safely)")
+    parser.add_argument("--api-url", metavar="URL", help="API base URL (default: config, SCARF_API_URL or https://scarf.sh/api)")
+    parser.add_argument("--config", metavar="PATH", help="config.toml to read instead of the default")
+
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_login_parser(subparsers)
+    add_demo_server_parser(subparsers)
+    _add_optional_subcommands(subparsers)
+    return parser
+
+
+def add_login_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    login = subparsers.add_parser(
+        "login",
+        help="store your API token (and username) in config.toml, readable only by you",
+        description=(
+            "Read the API token (hidden prompt, or one line on stdin), check it against the API "
+            "and save it to config.toml with mode 0600. Find the token on https://scarf.sh/user-account."
+        ),
+    )
+    # Also accepted after "login"; SUPPRESS keeps a value given before it.
+    login.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your Scarf username, saved too")
+    login.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS, help="API base URL, saved too")
+    login.add_argument("--no-verify", action="store_true", help="save without checking the token first")
+    login.set_defaults(run=run_login)
+    return login
+
+
+def add_demo_server_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    demo = subparsers.add_parser(
+        "demo-server",
+        help="run the embedded Scarf-compatible server on a socket (for curl and tests)",
+        description="Serve the demo Scarf v1 API at http://HOST:PORT/api (token: demo).",
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    demo.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help='inject faults, e.g. "latency=0.2,error_rate=0.1,rate_limit_every=5,cut_stream=1"',
+    )
+    demo.add_argument("--hostile", action="store_true", help="add records with markup, ANSI and control characters")
+    demo.set_defaults(run=run_demo_server)
+    return demo
+
+
+def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
+    """Subcommands that live in their own modules. Each module provides
+    ``add_<name>_parser(subparsers)`` and a ``run_<name>(args) -> int``; we dispatch on the
+    command name. A module that is missing simply means the command is not offered."""
+    try:
+        from scarf_tui import export_cli
+    except ImportError as exc:
+        if exc.name != "scarf_tui.export_cli":
+            raise
+        return
+    export_parser = export_cli.add_export_parser(subparsers)
+    export_parser.set_defaults(run=lambda args: export_cli.run_export(args))
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from scarf_tui.api.http import check_base_url
+    from scarf_tui.config import load_settings
+
+    settings = load_settings(args.config)
+    if args.api_url:
+        settings.api_url = args.api_url.strip()
+    if args.read_only:
+        settings.read_only = True
+    if not args.demo:
+        # Refuse an insecure or malformed URL before the screen takes over the terminal.
+        settings.api_url = check_base_url(settings.api_url)
+    username = args.user or settings.username
+
+    import scarf_tui.app
+
+    result = scarf_tui.app.run_tui(
+        settings=settings,
+        demo=args.demo,
+        org=args.org,
+        read_only=settings.read_only,
+        username=username,
+    )
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def run_demo_server(args: argparse.Namespace) -> int:
+    from scarf_tui.demo.faults import Faults
+
+    try:
+        faults = Faults.parse(args.faults) if args.faults else Faults()
+    except ValueError as exc:
+        raise UsageProblem(f"--faults: {exc}") from None
+    if not 0 <= args.port <= 65535:
+        raise UsageProblem(f"--port must be between 0 and 65535, not {args.port}.")
+
+    from scarf_tui.demo.server import serve
+
+    serve(args.host, args.port, faults, hostile=args.hostile)
+    return EXIT_OK
+
+
+def run_login(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from scarf_tui.api.http import check_base_url
+    from scarf_tui.config import Token, config_path, load_settings, save_settings
+
+    path = args.config or config_path()
+    # The file's own values only: environment overrides must not leak into the file.
+    settings = load_settings(path, env={})
+    if args.api_url:
+        settings.api_url = args.api_url.strip()
+    settings.api_url = check_base_url(settings.api_url)
+    if args.user:
+        settings.username = args.user.strip()
+
+    if sys.stdin.isatty():
+        text = getpass.getpass("Scarf API token (input hidden): ")
+    else:
+        text = sys.stdin.readline()
+    token = text.strip()
+    if not token:
+        raise UsageProblem("No token was given; nothing was saved.")
+
+    if not args.no_verify:
+        asyncio.run(_verify_token(settings.api_url, token))
+    settings.token = Token(token)
+    written = save_settings(settings, path)
+    print(f"Saved the token to {written} (readable only by you).", file=sys.stderr)
+    return EXIT_OK
+
+
+async def _verify_token(api_url: str, token: str) -> None:
+    """One cheap authenticated GET; a rejected token raises AuthError (nothing is saved)."""
+    from scarf_tui.api import make_service
+
+    service = make_service(api_url, token, max_retries=1)
+    try:
+        await service.list_packages()
+    finally:
+        await service.aclose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) -> int:
+    from scarf_tui.api.errors import ScarfError
+    from scarf_tui.config import ConfigError
+
+    err = stderr or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = getattr(args, "run", None) or run_tui
+    try:
+        return command(args)
+    except (ConfigError, ScarfError, UsageProblem) as exc:
+        print(f"scarf-tui: {exc}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

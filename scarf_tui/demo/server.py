@@ -1,0 +1,82 @@
+"""Run the demo app on a real socket: in a background thread for tests/--demo, or blocking for
+`scarf-tui demo-server`."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+from scarf_tui.demo import DEMO_TOKEN, NOEXPORT_TOKEN
+from scarf_tui.demo.faults import Faults
+
+FAULTS_ENV = "SCARF_DEMO_FAULTS"
+STARTUP_TIMEOUT_S = 10.0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextmanager
+def running_server(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `app` with uvicorn in a daemon thread; yield "http://<host>:<port>/api"."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
+                            access_log=False, timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="scarf-demo-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"The demo server could not start on {host}:{port}.")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("The demo server did not start in time.")
+        time.sleep(0.01)
+    real_port = server.servers[0].sockets[0].getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        yield f"http://{shown}:{real_port}/api"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    faults: Faults | None = None,
+    *,
+    hostile: bool = False,
+    events_scale: int = 1,
+) -> None:
+    """Blocking: serve the demo dataset until interrupted. Faults default to $SCARF_DEMO_FAULTS."""
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.demo.store import build_demo_store
+
+    if faults is None:
+        faults = Faults.parse(os.environ.get(FAULTS_ENV, ""))
+    if not is_loopback(host):
+        print(
+            f"warning: serving the demo server on {host}, reachable from other machines; "
+            "its tokens are public and anyone can change its data.",
+            file=sys.stderr,
+        )
+    app = create_app(build_demo_store(hostile=hostile, events_scale=events_scale), faults)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Scarf demo server: http://{shown}:{port}/api  (faults: {faults.describe()})", file=sys.stderr)
+    print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")

@@ -1,0 +1,79 @@
+"""What every browse screen shares: breadcrumbs, footer, refresh, copy, read-only gating."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from scarf_tui.api.errors import ScarfError
+from scarf_tui.domain import Package
+from scarf_tui.widgets.breadcrumbs import Breadcrumbs
+
+if TYPE_CHECKING:
+    from scarf_tui.app import ScarfApp
+
+
+def describe_error(err: BaseException) -> str:
+    """One readable sentence for any failure; the API layer already words its own."""
+    if isinstance(err, ScarfError):
+        return str(err)
+    return f"Unexpected error ({type(err).__name__}): {err}"
+
+
+class BaseScreen(Screen):
+    """Subclasses implement compose_body(), crumbs() and reload()."""
+
+    # Actions that change server state: hidden from the footer and refused in read-only mode.
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def scarf(self) -> ScarfApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Breadcrumbs()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_screen_resume(self) -> None:
+        self.update_crumbs()
+
+    def crumbs(self) -> list[str]:
+        return []
+
+    def update_crumbs(self) -> None:
+        try:
+            self.query_one(Breadcrumbs).set_parts(self.crumbs())
+        except Exception:  # noqa: BLE001 - not composed yet
+            pass
+
+    def reload(self) -> None:
+        """Re-read everything this screen shows (the app has already dropped the cache)."""
+
+    def copy_target(self) -> str | None:
+        """The id or name `y` copies."""
+        return None
+
+    def context_package(self) -> Package | None:
+        """The package that :perms/:routes/... apply to, if any."""
+        return None
+
+    def context_org(self) -> str | None:
+        """The organization that :members/:org apply to, if any."""
+        return None
+
+    def show_error(self, err: BaseException, *, title: str = "") -> str:
+        message = describe_error(err)
+        self.app.notify(message, title=title, severity="error", markup=False)
+        return message
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITE_ACTIONS and getattr(self.app, "read_only", False):
+            return False
+        return True

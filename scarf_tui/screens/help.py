@@ -1,0 +1,87 @@
+"""`?`: every binding active on the screen below (focused widget, screen and app), with its
+id (the name to use in config.toml's [keymap]) and its key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from scarf_tui.paths import style_path
+from scarf_tui.widgets.command_bar import HELP_LINES
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    key: str
+    binding_id: str
+    description: str
+    where: str
+    enabled: bool
+
+
+def help_entries(app, active: dict[str, ActiveBinding]) -> list[HelpEntry]:  # noqa: ANN001
+    """One entry per (key, binding) that the user can press now, most specific first."""
+    entries: list[HelpEntry] = []
+    for key, active_binding in active.items():
+        binding: Binding = active_binding.binding
+        if binding.system and not binding.id:
+            continue
+        where = type(active_binding.node).__name__
+        entries.append(
+            HelpEntry(
+                key=app.get_key_display(binding.with_key(key)) if key else "",
+                binding_id=binding.id or "",
+                description=binding.description or binding.action,
+                where=where,
+                enabled=active_binding.enabled,
+            )
+        )
+    return entries
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = style_path("help.tcss")
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, title: str, entries: list[HelpEntry]) -> None:
+        super().__init__()
+        self.help_title = title
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Text(f"Keys · {self.help_title}", style="bold"), id="help-title")
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
+            yield Static(
+                "Remap any key in config.toml: [keymap] <id> = \"key\".\n" + "\n".join(HELP_LINES),
+                id="help-foot",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one("#help-table", DataTable)
+        table.add_column("Key", key="key")
+        table.add_column("Action", key="description")
+        table.add_column("Id", key="id")
+        table.add_column("From", key="where")
+        for entry in self.entries:
+            style = "" if entry.enabled else "dim"
+            table.add_row(
+                Text(entry.key, style="bold " + style),
+                Text(entry.description, style=style),
+                Text(entry.binding_id, style=style),
+                Text(entry.where, style="dim"),
+            )
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,238 @@
+"""One organization: its details, and tabs for members, packages and charts.
+
+Tab keys: 1 members, 2 packages, 3 charts, [ / ] previous / next tab (the charts pane uses digits
+itself, so [ and ] are the way out of it). `e` edits the organization, `n` creates a package in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from scarf_tui.domain import Organization, Package
+from scarf_tui.paths import style_path
+from scarf_tui.screens.base import BaseScreen
+from scarf_tui.widgets.package_table import PackageTable
+from scarf_tui.widgets.resource_table import ResourceTable
+from scarf_tui.widgets.safe_text import format_when, safe
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("members", "Members"),
+    ("org-packages", "Packages"),
+    ("org-charts", "Charts"),
+)
+TAB_ALIASES = {"members": "members", "packages": "org-packages", "charts": "org-charts"}
+
+
+def details_table(org: Organization) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+
+    def when(value: Any) -> Text:
+        return Text(format_when(value))
+
+    table.add_row("Name", safe(org.name, style="bold"))
+    table.add_row("Description", safe(org.description))
+    table.add_row("Website", safe(org.website) if org.website else Text("(none)", style="dim"))
+    table.add_row("Billing email", safe(org.billing_email))
+    table.add_row("Created", when(org.created_at))
+    table.add_row("Updated", when(org.updated_at))
+    return table
+
+
+class OrganizationScreen(BaseScreen):
+    CSS_PATH = style_path("organization.tcss")
+
+    BINDINGS = [
+        Binding("1", "tab('members')", "Members", id="organization.tab_members"),
+        Binding("2", "tab('packages')", "Packages", id="organization.tab_packages"),
+        Binding("3", "tab('charts')", "Charts", id="organization.tab_charts"),
+        Binding("left_square_bracket", "cycle_tab(-1)", "Prev tab", show=False, id="organization.prev_tab"),
+        Binding("right_square_bracket", "cycle_tab(1)", "Next tab", show=False, id="organization.next_tab"),
+        Binding("e", "edit", "Edit org", id="organization.edit"),
+        Binding("n", "new_package", "New package", id="organization.new_package"),
+    ]
+    WRITE_ACTIONS = frozenset({"edit", "new_package"})
+
+    def __init__(self, name: str, *, tab: str = "members") -> None:
+        super().__init__()
+        self.org_name = name
+        self.organization: Organization | None = None
+        self.initial_tab = TAB_ALIASES.get(tab, "members")
+        self._mounted_panes: set[str] = set()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="details")
+        with TabbedContent(initial="members", id="tabs"):
+            for tab_id, title in TABS:
+                with TabPane(title, id=tab_id):
+                    yield Static("", classes="pane-placeholder")
+
+    def on_mount(self) -> None:
+        self.update_crumbs()
+        self.action_tab(next(k for k, v in TAB_ALIASES.items() if v == self.initial_tab))
+        self._load()
+
+    # --- breadcrumbs / context ----------------------------------------------------------------
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active or "members"
+
+    def crumbs(self) -> list[str]:
+        tab = next((k for k, v in TAB_ALIASES.items() if v == self.active_tab), "members")
+        return ["organizations", self.org_name, tab]
+
+    def copy_target(self) -> str | None:
+        pkg = self.context_package()
+        return pkg.uuid if pkg is not None and self.active_tab == "org-packages" else self.org_name
+
+    def context_org(self) -> str | None:
+        return self.org_name
+
+    def context_package(self) -> Package | None:
+        if self.active_tab != "org-packages":
+            return None
+        tables = self.query(PackageTable)
+        return tables.first().selected if tables else None
+
+    # --- data ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load()
+        for tab in list(self._mounted_panes):
+            pane = self.query_one(f"#{tab}", TabPane)
+            body: Any = pane.children[0] if pane.children else None
+            if isinstance(body, PackageTable):
+                body.load()
+            elif body is not None and callable(getattr(body, "reload", None)):
+                body.reload()
+            else:
+                self._mount_pane(tab, tab == self.active_tab)
+
+    @work(exclusive=True, group="org-load", exit_on_error=False)
+    async def _load(self) -> None:
+        details = self.query_one("#details", Static)
+        details.loading = True
+        try:
+            org = await self.scarf.service.get_organization(self.org_name)
+        except Exception as err:  # noqa: BLE001
+            message = self.show_error(err)
+            details.loading = False
+            details.update(Text.assemble(("⚠ ", "bold"), safe(message), "  (r: retry)"))
+            details.add_class("-error")
+            return
+        self.organization = org
+        details.loading = False
+        details.remove_class("-error")
+        details.update(details_table(org))
+
+    # --- tabs ---------------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        pane_id = TAB_ALIASES.get(tab, tab)
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != pane_id:
+            tabs.active = pane_id
+        self._ensure_pane(pane_id, focus=True)
+        self.update_crumbs()
+
+    def action_cycle_tab(self, step: int) -> None:
+        order = [t for t, _ in TABS]
+        index = order.index(self.active_tab) if self.active_tab in order else 0
+        target = order[(index + step) % len(order)]
+        self.action_tab(next(k for k, v in TAB_ALIASES.items() if v == target))
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._ensure_pane(event.pane.id or "members", focus=False)
+        self.update_crumbs()
+
+    def _ensure_pane(self, tab: str, *, focus: bool) -> None:
+        if tab not in self._mounted_panes:
+            self._mounted_panes.add(tab)
+            self._mount_pane(tab, focus)
+        elif focus:
+            self._focus_pane(tab)
+
+    def make_pane(self, tab: str) -> Widget:
+        try:
+            if tab == "members":
+                from scarf_tui.screens.members import MembersPane
+
+                return MembersPane(self.org_name)
+            if tab == "org-packages":
+                return PackageTable(self.org_name, id="org-package-table")
+            if tab == "org-charts":
+                from scarf_tui.widgets.chart_pane import ChartPane
+
+                return ChartPane("org", self.org_name)
+        except ImportError:
+            pass
+        return Static(f"The {tab} pane is not available in this build.", classes="pane-placeholder")
+
+    @work(group="org-panes", exit_on_error=False)
+    async def _mount_pane(self, tab: str, focus: bool) -> None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        await pane.remove_children()
+        await pane.mount(self.make_pane(tab))
+        if focus and self.active_tab == tab:
+            self._focus_pane(tab)
+
+    def _focus_pane(self, tab: str) -> None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        tables = [w for w in pane.query(DataTable) if w.focusable]
+        if tables:
+            tables[0].focus()
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    @on(ResourceTable.Opened, "#org-package-table")
+    def _open_package(self, event: ResourceTable.Opened) -> None:
+        event.stop()
+        self.scarf.open_package(event.item)
+
+    # --- writes -------------------------------------------------------------------------------
+    def action_edit(self) -> None:
+        if self.scarf.refuse_if_read_only():
+            return
+        if self.organization is None:
+            self.notify("The organization has not loaded yet.", severity="warning")
+            return
+        try:
+            from scarf_tui.screens.org_form import OrganizationFormScreen
+        except ImportError:
+            self.notify("The organization form is not available in this build.", severity="warning")
+            return
+
+        def edited(result: object) -> None:
+            if result:
+                self.scarf.service.invalidate()
+                self._load()
+
+        self.app.push_screen(OrganizationFormScreen(existing=self.organization), edited)
+
+    def action_new_package(self) -> None:
+        if self.scarf.refuse_if_read_only():
+            return
+        try:
+            from scarf_tui.screens.package_form import PackageFormScreen
+        except ImportError:
+            self.notify("The package form is not available in this build.", severity="warning")
+            return
+
+        def created(result: object) -> None:
+            if result:
+                self.scarf.service.invalidate()
+                for table in self.query(PackageTable):
+                    table.load()
+
+        self.app.push_screen(PackageFormScreen(org=self.org_name), created)

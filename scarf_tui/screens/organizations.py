@@ -1,0 +1,158 @@
+"""Organizations the user works with.
+
+API v1 has no "list my organizations" endpoint, so the list is inferred: the owners of the
+user's packages (other than the user), plus --org and the `orgs` setting. Each is then read
+with GET /organizations/{name}; one that cannot be read still shows, with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from scarf_tui.api.errors import NotFound
+from scarf_tui.domain import Organization
+from scarf_tui.paths import style_path
+from scarf_tui.screens.base import BaseScreen, describe_error
+from scarf_tui.widgets.resource_table import Column, ResourceTable, Row
+from scarf_tui.widgets.safe_text import safe, safe_str
+
+COLUMNS = (
+    Column("name", "Name", width=18),
+    Column("description", "Description", flex=True),
+    Column("website", "Website", width=22),
+    Column("packages", "Packages", width=8),
+    Column("source", "From", width=8),
+)
+
+
+def known_org_names(
+    package_owners: list[str], username: str | None, extra: list[str]
+) -> dict[str, str]:
+    """name -> how we know it, in first-seen order."""
+    names: dict[str, str] = {}
+    for name in extra:
+        if name and name not in names:
+            names[name] = "config"
+    for owner in package_owners:
+        if owner and owner != username and owner not in names:
+            names[owner] = "packages"
+    return names
+
+
+def org_row(name: str, source: str, count: int, org: Organization | None, problem: str | None) -> Row:
+    if org is not None:
+        description = safe(org.description)
+        website = safe(org.website or "")
+    else:
+        description = Text("⚠ ", style="bold")
+        description.append_text(safe(problem or "not readable"))
+        website = Text("")
+    return Row(
+        key=name,
+        item=name,
+        cells={
+            "name": safe(name, style="bold"),
+            "description": description,
+            "website": website,
+            "packages": Text(str(count), justify="right"),
+            "source": Text(source),
+        },
+        sort_values={"name": safe_str(name).casefold(), "packages": count},
+        search_text=safe_str(name),
+    )
+
+
+class OrganizationsScreen(BaseScreen):
+    CSS_PATH = style_path("organizations.tcss")
+
+    BINDINGS = [
+        Binding("n", "new_org", "New org", id="organizations.new"),
+    ]
+    WRITE_ACTIONS = frozenset({"new_org"})
+
+    def compose_body(self) -> ComposeResult:
+        yield ResourceTable(COLUMNS, noun="organizations", id="orgs")
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#orgs", ResourceTable)
+
+    def on_mount(self) -> None:
+        self.update_crumbs()
+        self.table.table.focus()
+        self.reload()
+
+    def crumbs(self) -> list[str]:
+        return ["organizations"]
+
+    def copy_target(self) -> str | None:
+        return self.table.selected
+
+    def context_org(self) -> str | None:
+        return self.table.selected
+
+    def reload(self) -> None:
+        self.table.set_loading(True)
+        self._load()
+
+    @work(exclusive=True, group="orgs-load", exit_on_error=False)
+    async def _load(self) -> None:
+        app = self.scarf
+        service = app.service
+        try:
+            packages = await service.list_packages()
+        except Exception as err:  # noqa: BLE001
+            self.table.set_error(self.show_error(err))
+            return
+        names = known_org_names([p.owner for p in packages], app.username, app.configured_orgs())
+        counts = {name: sum(1 for p in packages if p.owner == name) for name in names}
+
+        async def read(name: str) -> tuple[Organization | None, str | None, bool]:
+            try:
+                return await service.get_organization(name), None, False
+            except asyncio.CancelledError:
+                raise
+            except NotFound as err:
+                return None, describe_error(err), True
+            except Exception as err:  # noqa: BLE001 - shown in the row
+                return None, describe_error(err), False
+
+        results = await asyncio.gather(*(read(n) for n in names))
+        rows = [
+            org_row(name, source, counts[name], org, problem)
+            for (name, source), (org, problem, missing) in zip(names.items(), results)
+            # an owner that is no organization is another user who shared a package
+            if not (missing and source == "packages")
+        ]
+        app.remember_names("org", names)
+        self.table.set_rows(rows)
+        if rows:
+            self.table.table.move_cursor(row=0)
+
+    @on(ResourceTable.Opened, "#orgs")
+    def _open(self, event: ResourceTable.Opened) -> None:
+        self.scarf.open_org(event.item)
+
+    def action_new_org(self) -> None:
+        if self.scarf.refuse_if_read_only():
+            return
+        try:
+            from scarf_tui.screens.org_form import OrganizationFormScreen
+        except ImportError:
+            self.notify("The organization form is not available in this build.", severity="warning")
+            return
+
+        def created(result: object) -> None:
+            if result:
+                name = getattr(result, "name", None)
+                if name:
+                    self.scarf.extra_orgs.append(name)
+                self.scarf.service.invalidate()
+                self.reload()
+
+        self.app.push_screen(OrganizationFormScreen(), created)

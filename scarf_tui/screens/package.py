@@ -1,0 +1,296 @@
+"""One package: an overview of every PackageV1 field, and tabs for permissions, routes,
+domains and charts. Panes other than the overview mount on first visit, so opening a package
+costs one request, not five.
+
+Tab keys: 1 overview, 2 (or p) permissions, 3 routes, 4 domains, 5 charts, and [ / ] for the
+previous / next tab. The charts pane uses digits and `p` for its own views, so while it has focus
+[ and ] (which no pane uses) or `:overview`/`:perms` leave it. `p` is kept because it is the
+fastest way to a permission edit from the overview.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from scarf_tui.domain import LibraryType, Package
+from scarf_tui.paths import style_path
+from scarf_tui.screens.base import BaseScreen
+from scarf_tui.widgets.safe_text import format_when, safe, safe_str
+
+TABS: tuple[tuple[str, str], ...] = (
+    ("overview", "Overview"),
+    ("permissions", "Permissions"),
+    ("routes", "Routes"),
+    ("domains", "Domains"),
+    ("charts", "Charts"),
+)
+
+
+def tab_available(tab: str, library_type: str | None) -> bool:
+    """Routes exist for file packages; domains for file and python packages (v1 seed)."""
+    if tab == "routes":
+        return library_type == LibraryType.FILE.value
+    if tab == "domains":
+        return library_type in (LibraryType.FILE.value, LibraryType.PYTHON.value)
+    return True
+
+
+def unavailable_reason(tab: str) -> str:
+    if tab == "routes":
+        return "Routes exist only for file packages."
+    return "Domains exist only for file and python packages."
+
+
+class Overview(VerticalScroll):
+    """Every PackageV1 field; the long description scrolls with the rest."""
+
+    def compose(self) -> ComposeResult:
+        yield Grid(id="fields")
+        yield Static("", id="long-description")
+
+    def show(self, pkg: Package) -> None:
+        grid = self.query_one("#fields", Grid)
+        grid.remove_children()
+        fields: list[tuple[str, Text]] = [
+            ("Name", safe(pkg.name, style="bold")),
+            ("Type", safe(pkg.library_type or "(not set)")),
+            ("Owner", safe(pkg.owner)),
+            ("UUID", safe(pkg.uuid)),
+            ("Short description", safe(pkg.short_description)),
+            ("Website", safe(pkg.website) if pkg.website else Text("(none)", style="dim")),
+            ("Created", Text(format_when(pkg.created_at))),
+        ]
+        widgets: list[Widget] = []
+        for label, value in fields:
+            widgets.append(Static(label, classes="label"))
+            widgets.append(Static(value, classes="value"))
+        grid.mount_all(widgets)
+        long = pkg.long_description
+        body = Text("Long description\n", style="bold")
+        body.append_text(safe(long, multiline=True) if long else Text("(none)", style="dim"))
+        self.query_one("#long-description", Static).update(body)
+
+
+class PackageScreen(BaseScreen):
+    CSS_PATH = style_path("package.tcss")
+
+    BINDINGS = [
+        Binding("1", "tab('overview')", "Overview", id="package.tab_overview"),
+        Binding("2", "tab('permissions')", "Perms", id="package.tab_permissions"),
+        Binding("p", "tab('permissions')", "Perms", show=False, id="package.permissions"),
+        Binding("3", "tab('routes')", "Routes", id="package.tab_routes"),
+        Binding("4", "tab('domains')", "Domains", id="package.tab_domains"),
+        Binding("5", "tab('charts')", "Charts", id="package.tab_charts"),
+        Binding("left_square_bracket", "cycle_tab(-1)", "Prev tab", show=False, id="package.prev_tab"),
+        Binding("right_square_bracket", "cycle_tab(1)", "Next tab", show=False, id="package.next_tab"),
+        Binding("e", "edit", "Edit", id="package.edit"),
+        Binding("ctrl+d", "delete", "Delete", show=False, id="package.delete"),
+    ]
+    WRITE_ACTIONS = frozenset({"edit", "delete"})
+
+    def __init__(self, package: Package, *, tab: str = "overview") -> None:
+        super().__init__()
+        self.package = package
+        self.initial_tab = tab if tab in dict(TABS) else "overview"
+        self._mounted_panes: set[str] = {"overview"}
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(initial="overview", id="tabs"):
+            for tab_id, title in TABS:
+                if not tab_available(tab_id, self.package.library_type):
+                    continue
+                with TabPane(title, id=tab_id):
+                    if tab_id == "overview":
+                        yield Overview(id="overview-body")
+                    else:
+                        yield Static("", classes="pane-placeholder")
+
+    def on_mount(self) -> None:
+        self.query_one(Overview).show(self.package)
+        self.update_crumbs()
+        if self.initial_tab != "overview":
+            self.action_tab(self.initial_tab)
+        else:
+            self.query_one(Overview).focus()
+        self._reread()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab" and parameters and not tab_available(str(parameters[0]), self.package.library_type):
+            return False  # hidden: this kind of package has no such tab
+        return super().check_action(action, parameters)
+
+    # --- breadcrumbs / context ----------------------------------------------------------------
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active or "overview"
+
+    def crumbs(self) -> list[str]:
+        return [self.package.owner, self.package.name, self.active_tab]
+
+    def copy_target(self) -> str | None:
+        return self.package.uuid
+
+    def context_package(self) -> Package | None:
+        return self.package
+
+    def context_org(self) -> str | None:
+        return self.package.owner if self.package.owner != self.scarf.username else None
+
+    # --- tabs ---------------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        if not tab_available(tab, self.package.library_type):
+            self.notify(unavailable_reason(tab), severity="warning")
+            return
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab:
+            tabs.active = tab
+        self._ensure_pane(tab, focus=True)
+        self.update_crumbs()
+
+    def action_cycle_tab(self, step: int) -> None:
+        tabs = [t for t, _ in TABS if tab_available(t, self.package.library_type)]
+        index = tabs.index(self.active_tab) if self.active_tab in tabs else 0
+        self.action_tab(tabs[(index + step) % len(tabs)])
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or "overview"
+        self._ensure_pane(tab, focus=False)
+        self.update_crumbs()
+
+    def _ensure_pane(self, tab: str, *, focus: bool) -> None:
+        if tab not in self._mounted_panes:
+            self._mounted_panes.add(tab)
+            self._mount_pane(tab, focus)
+        elif focus:
+            self._focus_pane(tab)
+
+    def make_pane(self, tab: str) -> Widget:
+        pkg = self.package
+        try:
+            if tab == "permissions":
+                from scarf_tui.screens.permissions import PermissionsPane
+
+                return PermissionsPane(pkg)
+            if tab == "routes":
+                from scarf_tui.screens.routes import RoutesPane
+
+                return RoutesPane(pkg)
+            if tab == "domains":
+                from scarf_tui.screens.domains import DomainsPane
+
+                return DomainsPane(pkg)
+            if tab == "charts":
+                from scarf_tui.widgets.chart_pane import ChartPane
+
+                kind = "user" if pkg.owner == self.scarf.username else "org"
+                return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid)
+        except ImportError:
+            pass
+        return Static(f"The {tab} pane is not available in this build.", classes="pane-placeholder")
+
+    @work(group="package-panes", exit_on_error=False)
+    async def _mount_pane(self, tab: str, focus: bool) -> None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        await pane.remove_children()
+        await pane.mount(self.make_pane(tab))
+        if focus and self.active_tab == tab:
+            self._focus_pane(tab)
+
+    def _focus_pane(self, tab: str) -> None:
+        pane = self.query_one(f"#{tab}", TabPane)
+        tables = [w for w in pane.query(DataTable) if w.focusable]
+        if tables:
+            tables[0].focus()
+            return
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    # --- data ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._reread()
+        for tab in list(self._mounted_panes - {"overview"}):
+            pane = self.query_one(f"#{tab}", TabPane)
+            body: Any = pane.children[0] if pane.children else None
+            if body is not None and callable(getattr(body, "reload", None)):
+                body.reload()
+            else:
+                self._mount_pane(tab, tab == self.active_tab)
+
+    @work(exclusive=True, group="package-load", exit_on_error=False)
+    async def _reread(self) -> None:
+        try:
+            pkg = await self.scarf.service.get_package(self.package.uuid)
+        except Exception as err:  # noqa: BLE001
+            message = self.show_error(err)
+            self.query_one("#long-description", Static).update(
+                Text.assemble(("⚠ ", "bold"), safe(message), "  (r: retry)")
+            )
+            return
+        self.package = pkg
+        self.query_one(Overview).show(pkg)
+        self.update_crumbs()
+
+    # --- writes -------------------------------------------------------------------------------
+    def action_edit(self) -> None:
+        if self.scarf.refuse_if_read_only():
+            return
+        try:
+            from scarf_tui.screens.package_form import PackageFormScreen
+        except ImportError:
+            self.notify("The package form is not available in this build.", severity="warning")
+            return
+
+        def edited(result: object) -> None:
+            if result:
+                self.scarf.service.invalidate()
+                if isinstance(result, Package):
+                    self.package = result
+                    self.query_one(Overview).show(result)
+                self._reread()
+
+        self.app.push_screen(PackageFormScreen(existing=self.package), edited)
+
+    def action_delete(self) -> None:
+        if self.scarf.refuse_if_read_only():
+            return
+        try:
+            from scarf_tui.widgets.confirm import TypeToConfirm
+        except ImportError:
+            self.notify("The delete confirmation is not available in this build.", severity="warning")
+            return
+        pkg = self.package
+        prompt = (
+            f"Delete package {safe_str(pkg.name)} (owner {safe_str(pkg.owner)})? "
+            "This cannot be undone. Type its name to confirm."
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._delete()
+
+        self.app.push_screen(TypeToConfirm(prompt, pkg.name), confirmed)
+
+    @work(exclusive=True, group="package-write", exit_on_error=False)
+    async def _delete(self) -> None:
+        service = self.scarf.service
+        try:
+            await service.delete_package(self.package.uuid)
+        except Exception as err:  # noqa: BLE001
+            self.show_error(err)
+            service.invalidate()
+            self._reread()
+            return
+        service.invalidate()
+        self.notify(f"Deleted package {safe_str(self.package.name)}.", markup=False)
+        self.scarf.go_back()

@@ -1,0 +1,194 @@
+"""PermissionsPane: who may do what on one package, edited with single keys.
+
+Cursor on a row, `a`, `y` makes that user an admin. `space` marks rows; a level key then sets
+every marked row in one array POST. `enter` picks a level from a list; `n`/`+` grants a level to
+a user found by email or username.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Select
+
+from scarf_tui.domain import Grant, GrantChange, Package, PermissionLevel
+from scarf_tui.widgets.confirm import ConfirmDialog
+from scarf_tui.widgets.editor_pane import EditorPane, level_text
+from scarf_tui.widgets.forms import (
+    ChoicePicker,
+    EditorForm,
+    FormField,
+    safe_text,
+    shown,
+    validate_user_query,
+)
+
+LEVELS = [level.value for level in PermissionLevel]
+LEVEL_STYLES = {"blocked": "bold red", "admin": "bold", "default": "dim"}
+MARK = "✓"
+
+
+def level_of(grant: Grant) -> str:
+    return str(getattr(grant.level, "value", grant.level))
+
+
+class GrantForm(EditorForm[bool, GrantChange]):
+    """Give a user (email or username) a permission level on the package."""
+
+    form_title = "Grant a permission"
+    confirm_title = "Set this permission?"
+    field_names = {"userQuery": "grant-user", "permissionLevel": "grant-level"}
+
+    def __init__(self, package: Package, current: dict[str, str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.package = package
+        self.current = current
+        self.form_title = f"Grant a permission on {shown(package.name)}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield FormField(
+            "User (email or username)",
+            Input(placeholder="someone@example.com or username", id="grant-user"),
+        )
+        yield FormField(
+            "Level",
+            Select([(lvl, lvl) for lvl in LEVELS], value="member", allow_blank=False, id="grant-level"),
+        )
+
+    def collect(self) -> GrantChange | None:
+        query = self.value("grant-user").strip()
+        if not self.check_fields({"grant-user": validate_user_query(query)}):
+            return None
+        level = self.query_one("#grant-level", Select).value
+        return GrantChange(user_query=query, level=PermissionLevel(str(level)))
+
+    def changes(self, draft: GrantChange) -> list[tuple[str, str, str]]:
+        before = self.current.get(draft.user_query, "(no grant)")
+        return [(draft.user_query, before, draft.level.value)]
+
+    async def submit(self, draft: GrantChange) -> bool:
+        await self.app.service.set_permissions(self.package.uuid, [draft])  # type: ignore[attr-defined]
+        return True
+
+
+class PermissionsPane(EditorPane[Grant]):
+    """Username + level for one package. Blocked users stand out in red."""
+
+    BINDINGS = [
+        Binding("a", "set_level('admin')", "Admin", id="permissions.level_admin"),
+        Binding("m", "set_level('member')", "Member", id="permissions.level_member"),
+        Binding("d", "set_level('default')", "Default", id="permissions.level_default"),
+        Binding("b", "set_level('blocked')", "Block", id="permissions.level_blocked"),
+        # priority: the table's own enter (select cursor) would otherwise take the key.
+        Binding("enter", "pick_level", "Level…", id="permissions.pick_level", priority=True),
+        Binding("space", "toggle_mark", "Mark", id="permissions.mark"),
+        Binding("n,plus", "add_user", "Add user", id="permissions.add_user"),
+        Binding("r", "refresh", "Reload", id="permissions.refresh"),
+    ]
+    COLUMNS = (("mark", " "), ("username", "username"), ("level", "level"))
+    WRITE_ACTIONS = frozenset({"set_level", "pick_level", "toggle_mark", "add_user"})
+    EMPTY_TEXT = "No permissions on this package yet. Press n to grant one."
+    HINT = "a/m/d/b set level · enter pick · space mark · n add user · r reload"
+
+    def __init__(self, package: Package, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.package = package
+        self.marked: set[str] = set()
+
+    def title(self) -> Text:
+        text = Text("Permissions · ", style="bold")
+        text.append(safe_text(self.package.name))
+        return text
+
+    async def fetch(self) -> list[Grant]:
+        grants = await self.service.list_permissions(self.package.uuid)
+        return sorted(grants, key=lambda g: (g.username.casefold(), g.username))
+
+    def row_key(self, item: Grant) -> str:
+        return item.username
+
+    def cells(self, item: Grant) -> Sequence[object]:
+        mark = Text(MARK, style="bold") if item.username in self.marked else Text(" ")
+        return (mark, safe_text(item.username), level_text(level_of(item), styles=LEVEL_STYLES))
+
+    def status_text(self) -> Text:
+        if self.marked:
+            return Text(f"{len(self.marked)} marked: a level key sets all of them at once.", style="bold")
+        return super().status_text()
+
+    def levels(self) -> dict[str, str]:
+        return {g.username: level_of(g) for g in self.items}
+
+    def targets(self) -> list[Grant]:
+        """The marked rows, or the cursor row when none is marked."""
+        if self.marked:
+            return [g for g in self.items if g.username in self.marked]
+        grant = self.cursor_item()
+        return [grant] if grant is not None else []
+
+    # --- actions -------------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        grant = self.cursor_item()
+        if grant is None:
+            return
+        self.marked ^= {grant.username}
+        self.refresh_rows()
+        if self.table.cursor_row < self.table.row_count - 1:
+            self.table.move_cursor(row=self.table.cursor_row + 1, animate=False)
+
+    def action_set_level(self, level: str) -> None:
+        if not self.may_write():
+            return
+        targets = self.targets()
+        if not targets:
+            self.app.notify("No row to change.", severity="warning")
+            return
+        changes = [g for g in targets if level_of(g) != level]
+        if not changes:
+            self.app.notify(f"Already {level}: nothing to change.")
+            return
+        rows = [(g.username, level_of(g), level) for g in changes]
+        grants = [GrantChange(user_query=g.username, level=PermissionLevel(level)) for g in changes]
+        title = (
+            f"Set {len(grants)} permissions on {shown(self.package.name)}?"
+            if len(grants) > 1
+            else f"Set permission on {shown(self.package.name)}?"
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.write(
+                    lambda: self.service.set_permissions(self.package.uuid, grants),
+                    after=self._clear_marks,
+                )
+
+        self.app.push_screen(ConfirmDialog(title, rows), confirmed)
+
+    def _clear_marks(self) -> None:
+        self.marked.clear()
+
+    def action_pick_level(self) -> None:
+        if not self.may_write():
+            return
+        targets = self.targets()
+        if not targets:
+            return
+        current = level_of(targets[0]) if len(targets) == 1 else None
+        who = shown(targets[0].username) if len(targets) == 1 else f"{len(targets)} marked users"
+
+        def picked(level: str | None) -> None:
+            if level:
+                self.action_set_level(level)
+
+        self.app.push_screen(ChoicePicker(f"Level for {who}", LEVELS, current), picked)
+
+    def action_add_user(self) -> None:
+        if not self.may_write():
+            return
+        self.app.push_screen(
+            GrantForm(self.package, self.levels(), on_failure=self.reload),
+            self.after_form,
+        )

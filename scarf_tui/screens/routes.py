@@ -1,0 +1,157 @@
+"""RoutesPane: a file package's routes (template path -> outgoing URL).
+
+`n` opens a form that validates as you type (the template path starts with '/', every variable
+the outgoing URL uses is defined by the template path) and previews one example request path and
+the URL it is sent to. `x`/`ctrl+d` deletes the cursor row after a confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
+from scarf_tui.widgets.confirm import ConfirmDialog
+from scarf_tui.widgets.editor_pane import EditorPane
+from scarf_tui.widgets.forms import EditorForm, FormField, safe_text, shown
+
+# A URL that passes every check, to tell template-path problems from outgoing-URL problems.
+_NEUTRAL_URL = "https://example.invalid/"
+
+
+def route_problems(template_path: str, outgoing_url: str) -> dict[str, str | None]:
+    """Each field's own problem (None when fine), via domain.validate_route."""
+    template_problem = validate_route(template_path, _NEUTRAL_URL)
+    # Judge the outgoing URL against the template as it would be once it starts with '/', so
+    # both fields can say what is wrong at the same time.
+    as_path = template_path if template_path.startswith("/") else "/" + template_path
+    outgoing_problem = validate_route(as_path, outgoing_url)
+    if outgoing_problem and outgoing_problem == validate_route(as_path, _NEUTRAL_URL):
+        outgoing_problem = None  # the template's own problem, already shown there
+    return {"route-template": template_problem, "route-outgoing": outgoing_problem}
+
+
+def preview_text(template_path: str, outgoing_url: str) -> Text:
+    text = Text("Example: ", style="bold")
+    if not template_path.strip() or not outgoing_url.strip():
+        text.append("fill in both fields to see a request and where it goes.", style="dim")
+        return text
+    request_path, target = example_route(template_path.strip(), outgoing_url.strip())
+    text.append(safe_text(request_path))
+    text.append("\n     → ", style="bold")
+    text.append(safe_text(target))
+    return text
+
+
+class RouteForm(EditorForm[bool, RouteDraft]):
+    confirm_title = "Create this route?"
+    field_names = {"templatePath": "route-template", "outgoingUrl": "route-outgoing"}
+
+    def __init__(self, package: Package, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.package = package
+        self.form_title = f"New route for {shown(package.name)}"
+
+    def compose_fields(self) -> ComposeResult:
+        yield FormField(
+            "Template path (incoming request path)",
+            Input(placeholder="/project/{platform}/{version}/file.tar.gz", id="route-template"),
+            hint="Starts with '/'. {name} matches one segment, {+path} several.",
+        )
+        yield FormField(
+            "Outgoing URL",
+            Input(placeholder="https://example.com/downloads/{platform}/project-{version}.tar.gz", id="route-outgoing"),
+            hint="May use only the variables the template path defines.",
+        )
+
+    def extra(self) -> ComposeResult:
+        yield Static(preview_text("", ""), classes="form-preview", id="route-preview")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        template, outgoing = self.value("route-template"), self.value("route-outgoing")
+        self.query_one("#route-preview", Static).update(preview_text(template, outgoing))
+        problems = route_problems(template, outgoing)
+        # Live: only judge what has been typed; an empty field is judged on save.
+        for input_id, text in (("route-template", template), ("route-outgoing", outgoing)):
+            self.set_field_error(input_id, problems[input_id] if text.strip() else None)
+
+    def collect(self) -> RouteDraft | None:
+        template, outgoing = self.value("route-template").strip(), self.value("route-outgoing").strip()
+        if not self.check_fields(route_problems(template, outgoing)):
+            return None
+        return RouteDraft(template_path=template, outgoing_url=outgoing)
+
+    def changes(self, draft: RouteDraft) -> list[tuple[str, str, str]]:
+        return [
+            ("templatePath", "(new route)", draft.template_path),
+            ("outgoingUrl", "(new route)", draft.outgoing_url),
+        ]
+
+    async def submit(self, draft: RouteDraft) -> bool:
+        await self.app.service.create_route(self.package.uuid, draft)  # type: ignore[attr-defined]
+        return True
+
+
+class RoutesPane(EditorPane[Route]):
+    BINDINGS = [
+        Binding("n,plus", "new_route", "New route", id="routes.new"),
+        Binding("x,ctrl+d", "delete_route", "Delete", id="routes.delete"),
+        Binding("r", "refresh", "Reload", id="routes.refresh"),
+    ]
+    COLUMNS = (("id", "id"), ("template", "templatePath"), ("outgoing", "outgoingUrl"))
+    WRITE_ACTIONS = frozenset({"new_route", "delete_route"})
+    EMPTY_TEXT = "No routes yet. Press n to add one."
+    HINT = "n new route · x delete · r reload"
+
+    def __init__(self, package: Package, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.package = package
+
+    def title(self) -> Text:
+        text = Text("Routes · ", style="bold")
+        text.append(safe_text(self.package.name))
+        if self.package.library_type not in (None, "file"):
+            text.append(f"  (routes apply to file packages; this is {shown(self.package.library_type)})", style="dim")
+        return text
+
+    async def fetch(self) -> list[Route]:
+        return list(await self.service.list_routes(self.package.uuid))
+
+    def row_key(self, item: Route) -> str:
+        return str(item.id)
+
+    def cells(self, item: Route) -> Sequence[object]:
+        return (safe_text(item.id), safe_text(item.template_path), safe_text(item.outgoing_url))
+
+    def action_new_route(self) -> None:
+        if not self.may_write():
+            return
+        self.app.push_screen(RouteForm(self.package, on_failure=self.reload), self.after_form)
+
+    def action_delete_route(self) -> None:
+        if not self.may_write():
+            return
+        route = self.cursor_item()
+        if route is None:
+            self.app.notify("No route to delete.", severity="warning")
+            return
+        route_id = str(route.id)
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.write(lambda: self.service.delete_route(self.package.uuid, route_id))
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete route {shown(route_id)} of {shown(self.package.name)}?",
+                [
+                    ("templatePath", route.template_path, "(deleted)"),
+                    ("outgoingUrl", route.outgoing_url, "(deleted)"),
+                ],
+            ),
+            confirmed,
+        )

@@ -1,0 +1,118 @@
+"""First run: no token and no --demo. Paste a token (never echoed), we check it against the API
+(GET /v1/packages) and only then save it to config.toml (mode 0600). Or open the demo."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from scarf_tui.paths import style_path
+from scarf_tui.widgets.breadcrumbs import Breadcrumbs
+from scarf_tui.widgets.safe_text import safe
+
+INTRO = (
+    "scarf-tui needs your Scarf API token. Find it on https://scarf.sh/user-account.\n"
+    "It is checked against the API, then saved to your config file (readable only by you)."
+)
+
+
+class WelcomeScreen(Screen):
+    CSS_PATH = style_path("welcome.tcss")
+
+    BINDINGS = [
+        Binding("f2", "demo", "Open the demo", id="welcome.demo"),
+        Binding("ctrl+o", "demo", "Open the demo", show=False, id="welcome.demo_alt"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Breadcrumbs()
+        with Vertical(id="welcome-box"):
+            yield Static(Text("Welcome to scarf-tui", style="bold"), id="welcome-title")
+            yield Static(INTRO, id="welcome-intro", markup=False)
+            yield Label("API token")
+            yield Input(password=True, placeholder="paste your token, then enter", id="token")
+            yield Label("Your Scarf username (optional; used for your own download trends)")
+            yield Input(placeholder="username", id="username")
+            yield Static("", id="welcome-status")
+            with Horizontal(id="welcome-buttons"):
+                yield Button("Check and save", variant="primary", id="save")
+                yield Button("Open the demo (F2)", id="demo")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Breadcrumbs).set_parts(["welcome"])
+        app = self.app
+        username = getattr(app, "username", None)
+        if username:
+            self.query_one("#username", Input).value = username
+        self.query_one("#token", Input).focus()
+
+    def _status(self, text: Text | str, *, error: bool = False) -> None:
+        status = self.query_one("#welcome-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _submit(self) -> None:
+        token = self.query_one("#token", Input).value.strip()
+        if not token:
+            self._status("Paste a token first.", error=True)
+            self.query_one("#token", Input).focus()
+            return
+        username = self.query_one("#username", Input).value.strip() or None
+        self._status("Checking the token…")
+        self._check(token, username)
+
+    @work(exclusive=True, group="welcome-check", exit_on_error=False)
+    async def _check(self, token: str, username: str | None) -> None:
+        from scarf_tui.api import make_service
+        from scarf_tui.config import Token, save_settings
+        from scarf_tui.screens.base import describe_error
+
+        app = self.app
+        settings = app.settings  # type: ignore[attr-defined]
+        service = None
+        try:
+            service = make_service(settings.api_url, token)
+            await service.list_packages()
+        except Exception as err:  # noqa: BLE001 - wrong token, no network, bad URL...
+            if service is not None:
+                await service.aclose()
+            message = describe_error(err)
+            self._status(Text.assemble(("⚠ ", "bold"), safe(message)), error=True)
+            app.notify(message, severity="error", markup=False)
+            return
+        new_settings = replace(settings, token=Token(token), username=username or settings.username)
+        try:
+            path = save_settings(new_settings)
+        except Exception as err:  # noqa: BLE001 - keep going with the session, say why
+            app.notify(describe_error(err), severity="warning", markup=False)
+        else:
+            app.notify(f"Token saved to {path}.", markup=False)
+        app.settings = new_settings  # type: ignore[attr-defined]
+        app.use_service(service, username=new_settings.username, owned=True)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#demo")
+    def action_demo(self) -> None:
+        self._status("Starting the demo server…")
+        self._start_demo()
+
+    @work(exclusive=True, group="welcome-demo", thread=True, exit_on_error=False)
+    def _start_demo(self) -> None:
+        from scarf_tui.app import DEMO_USERNAME
+
+        app = self.app
+        try:
+            service = app.start_demo()  # type: ignore[attr-defined]
+        except Exception as err:  # noqa: BLE001
+            app.call_from_thread(self._status, f"The demo server did not start: {err}", error=True)
+            return
+        app.call_from_thread(app.use_service, service, username=DEMO_USERNAME, owned=True)  # type: ignore[attr-defined]

@@ -1,0 +1,491 @@
+"""The charts pane: download trends of an org or a user (optionally one package of it).
+
+Rows stream in through `ScarfService.org_aggregates` / `user_aggregates` in a worker, are folded
+by `scarf_tui.analytics` as they arrive (the pane shows how many rows came so far), and are then
+drawn with plotext: a time series (day/week/month) or a top-N bar chart per breakdown, or the
+same numbers as a table with a percent column. After the range is drawn, the previous period of
+equal length is fetched for the growth figure in the header.
+
+Keys (each binding has an id, so config.toml can remap it): 0 series, 1-7 breakdowns,
+d/w/m rollup, t table, v next variable, p next date range, c custom range, r reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher, DataTable, Static
+from textual_plotext import PlotextPlot
+
+from scarf_tui.analytics import (
+    BREAKDOWNS,
+    AggregateFold,
+    Bucket,
+    Comparison,
+    Folder,
+    Rollup,
+    TopN,
+    compare_periods,
+    previous_period,
+    uniques_label,
+)
+from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ScarfError
+from scarf_tui.domain import AggregateRow
+from scarf_tui.paths import style_path
+from scarf_tui.widgets.chart_bars import ChartBars
+from scarf_tui.widgets.chart_range import (
+    DEFAULT_PRESET,
+    PRESETS,
+    ChartRangeDialog,
+    DateRange,
+    preset_range,
+)
+from scarf_tui.widgets.safe_text import safe_str
+
+TOP_N = 10
+PROGRESS_EVERY = 500  # rows between progress updates (and a yield to the event loop)
+
+BREAKDOWN_TITLES: dict[str, str] = {
+    "company": "company",
+    "cloud_provider": "cloud provider",
+    "country": "country",
+    "platform": "platform",
+    "version": "version",
+    "client": "client",
+    "variable": "variable",
+}
+SERIES = "series"
+
+_view_group = Binding.Group("view", compact=True)
+_rollup_group = Binding.Group("rollup", compact=True)
+
+
+def _read_css() -> str:
+    # The pane's rules live in styles/charts.tcss (selectors start with ChartPane, so Textual's
+    # scoping of DEFAULT_CSS leaves them as written).
+    try:
+        return Path(style_path("charts.tcss")).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def format_growth(comparison: Comparison | None) -> str:
+    if comparison is None:
+        return ""
+    days = (comparison.end - comparison.start).days
+    if comparison.growth_pct is None:
+        return f"none in prev {days}d"
+    return f"{comparison.growth_pct:+.1f}% vs prev {days}d"
+
+
+async def _close(rows: AsyncIterator[AggregateRow]) -> None:
+    aclose = getattr(rows, "aclose", None)
+    if aclose is not None:
+        with contextlib.suppress(Exception):
+            await aclose()
+
+
+class ChartPane(Vertical, can_focus=True):
+    """Download charts for scope_kind "org" or "user" named scope_name; with package_uuid, the
+    same scope's rows filtered to that package (API v1 has no per-package aggregates)."""
+
+    DEFAULT_CSS = _read_css()
+
+    BINDINGS = [
+        Binding("0", "show_view('series')", "series", id="charts.series", group=_view_group),
+        *(
+            Binding(
+                str(i),
+                f"show_view('{name}')",
+                BREAKDOWN_TITLES[name],
+                id=f"charts.breakdown_{name}",
+                group=_view_group,
+            )
+            for i, name in enumerate(BREAKDOWNS, 1)
+        ),
+        Binding("d", "rollup('day')", "day", id="charts.rollup_day", group=_rollup_group),
+        Binding("w", "rollup('week')", "week", id="charts.rollup_week", group=_rollup_group),
+        Binding("m", "rollup('month')", "month", id="charts.rollup_month", group=_rollup_group),
+        Binding("t", "toggle_table", "table", id="charts.toggle_table"),
+        Binding("v", "next_variable", "next variable", id="charts.next_variable", show=False),
+        Binding("p", "next_range", "range", id="charts.next_range"),
+        Binding("c", "custom_range", "custom range", id="charts.custom_range"),
+        Binding("r", "reload", "reload", id="charts.reload", show=False),
+    ]
+
+    view: reactive[str] = reactive(SERIES, init=False)
+    rollup: reactive[Rollup] = reactive(Rollup.DAY, init=False)
+    show_table: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        scope_kind: str,
+        scope_name: str,
+        package_uuid: str | None = None,
+        *,
+        package_name: str | None = None,
+        preset: str = DEFAULT_PRESET,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+    ) -> None:
+        if scope_kind not in ("org", "user"):
+            raise ValueError(f"scope_kind must be 'org' or 'user', not {scope_kind!r}.")
+        super().__init__(name=name, id=id, classes=classes)
+        self.scope_kind = scope_kind
+        self.scope_name = scope_name
+        self.package_uuid = package_uuid
+        self.package_name = package_name
+        self._preset = preset
+        self._range: DateRange | None = None
+        self.fold: AggregateFold | None = None
+        self.comparison: Comparison | None = None
+        self.rows_received = 0
+        self.state = "idle"  # idle | loading | ready | empty | error
+        self.message = ""
+        self._variable_index = 0
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="charts-header")
+        yield Static(id="charts-subheader")
+        with ContentSwitcher(initial="charts-message", id="charts-body"):
+            yield PlotextPlot(id="charts-plot")
+            yield ChartBars(id="charts-bars")
+            yield DataTable(id="charts-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="charts-message")
+
+    def on_mount(self) -> None:
+        self._range = preset_range(self._preset, self.today)
+        self.load()
+
+    @property
+    def today(self) -> date:
+        return getattr(self.app, "today", None) or date.today()
+
+    @property
+    def date_range(self) -> DateRange:
+        return self._range or preset_range(self._preset, self.today)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_show_view(self, view: str) -> None:
+        self.view = view
+
+    def action_rollup(self, unit: str) -> None:
+        self.rollup = Rollup(unit)
+
+    def action_toggle_table(self) -> None:
+        self.show_table = not self.show_table
+
+    def action_next_variable(self) -> None:
+        self._variable_index += 1
+        self.view = "variable"
+        self.redraw()
+
+    def action_next_range(self) -> None:
+        current = self.date_range.name
+        following = PRESETS[(PRESETS.index(current) + 1) % len(PRESETS)] if current in PRESETS else PRESETS[0]
+        self.set_range(preset_range(following, self.today))
+
+    def action_custom_range(self) -> None:
+        def chosen(picked: DateRange | None) -> None:
+            if picked is not None:
+                self.set_range(picked)
+
+        self.app.push_screen(ChartRangeDialog(self.date_range), chosen)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def set_range(self, new_range: DateRange) -> None:
+        self._range = new_range
+        if new_range.name in PRESETS:
+            self._preset = new_range.name
+        self.load()
+
+    def watch_view(self) -> None:
+        self.redraw()
+
+    def watch_rollup(self) -> None:
+        self.redraw()
+
+    def watch_show_table(self, show: bool) -> None:
+        self.redraw()
+        table = self.query_one("#charts-table", DataTable)
+        if show and self.has_focus:
+            table.focus()
+        elif not show and table.has_focus:
+            self.focus()
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def _stream(self, start: date, end: date) -> AsyncIterator[AggregateRow]:
+        service = self.app.service  # type: ignore[attr-defined]
+        if self.scope_kind == "org":
+            return service.org_aggregates(self.scope_name, start, end)
+        return service.user_aggregates(self.scope_name, start, end)
+
+    def load(self) -> None:
+        rng = self.date_range
+        self.fold = None
+        self.comparison = None
+        self.rows_received = 0
+        if rng.days <= 0:
+            self._show_message("empty", f"No downloads in {rng.describe()}: the range has no complete day yet.")
+            return
+        self.state = "loading"
+        self._update_header()
+        self._show_progress()
+        self._load(rng)
+
+    @work(exclusive=True, group="charts", exit_on_error=False)
+    async def _load(self, rng: DateRange) -> None:
+        try:
+            fold = await self._fold(rng.start, rng.end, progress=True)
+        except ExportNotEnabled as err:
+            self._fail(
+                "Data export is not enabled for this account, so there are no charts to draw. "
+                "Scarf grants export access on request.",
+                err,
+            )
+            return
+        except InvalidResponse as err:
+            self._fail(
+                f"The download stream broke off. {err} "
+                f"The {self.rows_received:,} rows received before the break were discarded, "
+                "so no partial chart is shown. Press r to try again.",
+                err,
+            )
+            return
+        except ScarfError as err:
+            self._fail(f"Could not load the downloads. {err} Press r to try again.", err)
+            return
+        self.fold = fold
+        if fold.is_empty:
+            self._show_message("empty", f"No downloads in {self._scope_text()} for {rng.describe()}.")
+            return
+        self.state = "ready"
+        self.redraw()
+        # The growth figure needs the previous period; a failure there only blanks the figure.
+        prev_start, prev_end = previous_period(rng.start, rng.end)
+        try:
+            previous = await self._fold(prev_start, prev_end, progress=False)
+        except ScarfError:
+            self.comparison = None
+        else:
+            merged = {**previous.daily_totals, **fold.daily_totals}
+            self.comparison = compare_periods(merged, rng.start, rng.end)
+        self._update_header()
+
+    async def _fold(self, start: date, end: date, *, progress: bool) -> AggregateFold:
+        folder = Folder(package=self.package_uuid)
+        rows = self._stream(start, end)
+        received = 0
+        try:
+            async for row in rows:
+                folder.add_row(row)
+                received += 1
+                if received % PROGRESS_EVERY == 0:
+                    if progress:
+                        self.rows_received = received
+                        self._show_progress()
+                    # A fully buffered body never suspends the loop: let the UI breathe.
+                    await asyncio.sleep(0)
+        finally:
+            if progress:
+                self.rows_received = received
+            await _close(rows)
+        return folder.result(start, end)
+
+    def _fail(self, message: str, err: Exception) -> None:
+        self.notify(str(err), title="Charts", severity="error")
+        self._show_message("error", message)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _scope_text(self) -> str:
+        scope = f"{self.scope_kind} {safe_str(self.scope_name)}"
+        if self.package_uuid:
+            scope += f" · package {safe_str(self.package_name or self.package_uuid[:8])}"
+        return scope
+
+    def _update_header(self) -> None:
+        rng = self.date_range
+        parts = [self._scope_text(), rng.describe()]
+        if self.fold is not None and self.state == "ready":
+            parts.append(f"{self.fold.total:,} downloads")
+            if self.comparison is not None:
+                parts.append(format_growth(self.comparison))
+        self.query_one("#charts-header", Static).update(Text(" · ".join(parts)))
+
+    def _show_progress(self) -> None:
+        self.query_one("#charts-subheader", Static).update(Text(""))
+        self._set_body(
+            "charts-message",
+            Text(f"Loading downloads for {self.date_range.describe()} … {self.rows_received:,} rows received"),
+        )
+
+    def _show_message(self, state: str, message: str) -> None:
+        self.state = state
+        self.message = message
+        self._update_header()
+        self.query_one("#charts-subheader", Static).update(Text(""))
+        self._set_body("charts-message", Text(message))
+
+    def _set_body(self, which: str, message: Text | None = None) -> None:
+        if message is not None:
+            self.query_one("#charts-message", Static).update(message)
+        self.query_one("#charts-body", ContentSwitcher).current = which
+
+    def redraw(self) -> None:
+        if not self.is_mounted or self.state != "ready" or self.fold is None:
+            return
+        self._update_header()
+        fold = self.fold
+        if self.view == SERIES:
+            buckets = fold.series(self.rollup)
+            partial = [b.label for b in buckets if b.partial]
+            note = f" · {' and '.join(partial)} partial" if partial else ""
+            self._subheader(
+                f"Series per {self.rollup.value} · total and {uniques_label(self.rollup)}{note}",
+            )
+            if self.show_table:
+                self._series_table(buckets)
+            else:
+                self._series_plot(buckets)
+            return
+        top = self._top(fold)
+        if top is None or not top.total:
+            what = BREAKDOWN_TITLES.get(self.view, self.view)
+            self._subheader(f"{what.capitalize()} · no data")
+            self._set_body("charts-message", Text(f"No {what} breakdown in this range."))
+            return
+        self._subheader(self._breakdown_title(top))
+        if self.show_table:
+            self._breakdown_table(top)
+        else:
+            self._breakdown_plot(top)
+
+    def _top(self, fold: AggregateFold) -> TopN | None:
+        if self.view != "variable":
+            return fold.top(self.view, TOP_N)
+        names = fold.variable_names()
+        if not names:
+            return None
+        return fold.top_variable(names[self._variable_index % len(names)], TOP_N)
+
+    def _breakdown_title(self, top: TopN) -> str:
+        if self.view == "variable":
+            assert self.fold is not None
+            names = self.fold.variable_names()
+            name = names[self._variable_index % len(names)]
+            more = f" ({self._variable_index % len(names) + 1}/{len(names)}, v: next)" if len(names) > 1 else ""
+            return f"Variable {safe_str(name)}{more} · {top.total:,} downloads · not summed across variables"
+        return f"{BREAKDOWN_TITLES[self.view].capitalize()} · top {TOP_N} · {top.total:,} downloads"
+
+    def _subheader(self, text: str) -> None:
+        self.query_one("#charts-subheader", Static).update(Text(text))
+
+    def _series_plot(self, buckets: list[Bucket]) -> None:
+        plot = self.query_one("#charts-plot", PlotextPlot)
+        plt = plot.plt
+        plt.clear_figure()
+        xs = list(range(1, len(buckets) + 1))
+        plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
+        plt.plot(xs, [b.uniques_sum_of_days for b in buckets], label=uniques_label(self.rollup), marker="braille")
+        ticks = _tick_positions(len(buckets), 6)
+        plt.xticks([xs[i] for i in ticks], [_tick_label(buckets[i]) for i in ticks])
+        top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
+        y_ticks = _nice_ticks(top)
+        plt.yticks(y_ticks, [_compact(v) for v in y_ticks])
+        plt.ylim(0, y_ticks[-1])
+        plot.refresh()
+        self._set_body("charts-plot")
+
+    def _breakdown_plot(self, top: TopN) -> None:
+        # Text bars, not plotext: plotext measures labels with len(), which breaks on wide text.
+        self.query_one("#charts-bars", ChartBars).set_rows(top.rows(), other_last=bool(top.other_labels))
+        self._set_body("charts-bars")
+
+    def _series_table(self, buckets: list[Bucket]) -> None:
+        table = self._reset_table(
+            (self.rollup.value, "total", uniques_label(self.rollup), "% of total")
+        )
+        grand = sum(b.total for b in buckets)
+        for b in buckets:
+            share = 100.0 * b.total / grand if grand else 0.0
+            label = b.label + (" (partial)" if b.partial else "")
+            table.add_row(Text(label), *_numbers(b.total, b.uniques_sum_of_days), _pct(share))
+        self._set_body("charts-table")
+
+    def _breakdown_table(self, top: TopN) -> None:
+        what = BREAKDOWN_TITLES[self.view] if self.view != "variable" else "value"
+        table = self._reset_table((what, "downloads", "%"))
+        for label, n, share in top.rows():
+            table.add_row(Text(safe_str(label)), *_numbers(n), _pct(share))
+        self._set_body("charts-table")
+
+    def _reset_table(self, columns: tuple[str, ...]) -> DataTable:
+        table = self.query_one("#charts-table", DataTable)
+        table.clear(columns=True)
+        for i, column in enumerate(columns):
+            table.add_column(Text(column, justify="left" if i == 0 else "right"), key=f"c{i}")
+        return table
+
+
+def _numbers(*values: int) -> list[Text]:
+    return [Text(f"{v:,}", justify="right") for v in values]
+
+
+def _pct(value: float) -> Text:
+    return Text(f"{value:.1f}%", justify="right")
+
+
+def _tick_positions(count: int, most: int) -> list[int]:
+    """Up to `most` evenly spread indexes of `count` points, first and last included."""
+    if count <= most:
+        return list(range(count))
+    step = (count - 1) / (most - 1)
+    return sorted({round(i * step) for i in range(most)})
+
+
+def _nice_ticks(top: int, most: int = 5) -> list[int]:
+    """0 and round steps up to at least `top` (1, 2, 2.5 or 5 times a power of ten)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / (most - 1)
+    magnitude = 10 ** max(0, len(str(int(raw))) - 1)
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = max(1, int(step))
+    ticks = [0]
+    while ticks[-1] < top:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def _compact(value: int) -> str:
+    for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
+        if value >= size:
+            text = f"{value / size:.1f}".rstrip("0").rstrip(".")
+            return f"{text}{suffix}"
+    return str(value)
+
+
+def _tick_label(bucket: Bucket) -> str:
+    if bucket.unit is Rollup.DAY:
+        return bucket.start.strftime("%m-%d")
+    if bucket.unit is Rollup.WEEK:
+        return bucket.label[2:]  # "26-W47"
+    return bucket.label

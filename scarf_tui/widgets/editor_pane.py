@@ -1,0 +1,238 @@
+"""EditorPane: a table of server-held rows plus the write cycle the editors share.
+
+Reading and writing both run in workers. A write is: confirm (done by the caller) -> request ->
+re-read -> show what the server holds. A failed write shows the server's sentence (notification
+and inline), drops the service cache and re-reads, so the table never shows a wished state. A
+failed re-read keeps the last rows and says so; `r` tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowKey
+
+from scarf_tui.widgets.forms import (
+    error_sentence,
+    notify_error,
+    read_only,
+    read_style,
+    refuse_write,
+    safe_text,
+)
+
+Item = TypeVar("Item")
+
+
+class EditorPane(Widget, Generic[Item]):
+    """Subclasses set COLUMNS, WRITE_ACTIONS, `title()`, `fetch()`, `row_key(item)` and `cells(item)`."""
+
+    DEFAULT_CSS = read_style("editors.tcss")
+
+    COLUMNS: ClassVar[Sequence[tuple[str, str]]] = ()  # (key, label)
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
+    HINT: ClassVar[str] = ""
+    id_prefix: ClassVar[str] = "editor"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=f"editor-pane {classes or ''}".strip())
+        self.items: list[Item] = []
+        self.loaded = False
+        self._writing = False
+        self._status_error: str | None = None
+
+    # --- what subclasses provide ---------------------------------------------------------------
+    def title(self) -> Text:
+        raise NotImplementedError
+
+    async def fetch(self) -> list[Item]:
+        raise NotImplementedError
+
+    def row_key(self, item: Item) -> str:
+        raise NotImplementedError
+
+    def cells(self, item: Item) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def status_text(self) -> Text:
+        """The line under the title when nothing went wrong."""
+        if self.loaded and not self.items:
+            return Text(self.EMPTY_TEXT, style="dim")
+        return Text(self.HINT, style="dim")
+
+    # --- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.title(), classes="pane-title")
+        yield Static("", classes="pane-status")
+        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
+        for key, label in self.COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+
+    def on_mount(self) -> None:
+        self._show_status()
+        if self.screen.focused is None:
+            self.table.focus()
+        self.reload()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one(".pane-table", DataTable)
+
+    @property
+    def service(self) -> Any:
+        return self.app.service  # type: ignore[attr-defined]
+
+    @property
+    def busy(self) -> bool:
+        return self._writing
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    def cursor_item(self) -> Item | None:
+        table = self.table
+        if not self.items or table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
+            return None
+        return self.item_by_key(key.value)
+
+    def item_by_key(self, key: str | None) -> Item | None:
+        for item in self.items:
+            if self.row_key(item) == key:
+                return item
+        return None
+
+    # --- bindings ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITE_ACTIONS and read_only(self):
+            return False  # hidden from the footer, and the key does nothing
+        return True
+
+    def action_refresh(self) -> None:
+        self.service.invalidate()
+        self.reload()
+
+    def may_write(self) -> bool:
+        """True when a write may start now; otherwise tells the user why not."""
+        if refuse_write(self):
+            return False
+        if self._writing:
+            self.app.notify("Still saving the previous change.", severity="warning")
+            return False
+        return True
+
+    # --- reading -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load_worker()
+
+    @work(exclusive=True, group="editor-pane-load", exit_on_error=False)
+    async def _load_worker(self) -> None:
+        await self._load()
+
+    async def _load(self) -> bool:
+        self.table.loading = True
+        try:
+            items = await self.fetch()
+        except Exception as err:  # noqa: BLE001 - shown, never raised into the app
+            self.table.loading = False
+            sentence = error_sentence(err)
+            self._show_status(f"Could not load: {sentence} Press r to retry.")
+            notify_error(self, sentence)
+            return False
+        self.items = list(items)
+        self.loaded = True
+        self.table.loading = False
+        self._fill_table()
+        self._show_status(None)
+        return True
+
+    def _fill_table(self) -> None:
+        table = self.table
+        previous: str | None = None
+        if table.row_count:
+            try:
+                previous = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            except Exception:  # noqa: BLE001
+                previous = None
+        old_row = table.cursor_row
+        table.clear()
+        for item in self.items:
+            table.add_row(*self.cells(item), key=self.row_key(item))
+        if not table.row_count:
+            return
+        if previous is not None and self.item_by_key(previous) is not None:
+            table.move_cursor(row=table.get_row_index(RowKey(previous)), animate=False)
+        else:
+            table.move_cursor(row=min(max(old_row, 0), table.row_count - 1), animate=False)
+
+    def refresh_rows(self) -> None:
+        """Redraw rows from `self.items` (e.g. after marks changed) without a request."""
+        self._fill_table()
+        self._show_status(self._status_error)
+
+    def _show_status(self, error: str | None = None) -> None:
+        self._status_error = error
+        status = self.query_one(".pane-status", Static)
+        if error:
+            status.update(Text(error, style="bold red"))
+            status.add_class("-error")
+        else:
+            status.update(self.status_text())
+            status.remove_class("-error")
+
+    @property
+    def status_error(self) -> str | None:
+        return self._status_error
+
+    # --- writing -------------------------------------------------------------------------------
+    def write(self, request: Callable[[], Awaitable[object]], *, after: Callable[[], None] | None = None) -> None:
+        """Send one confirmed request, then re-read. `after` runs on success before the re-read."""
+        self._writing = True
+        self._write_worker(request, after)
+
+    @work(exclusive=True, group="editor-pane-write", exit_on_error=False)
+    async def _write_worker(self, request: Callable[[], Awaitable[object]], after: Callable[[], None] | None) -> None:
+        self.table.loading = True
+        failure: str | None = None
+        try:
+            await request()
+        except Exception as err:  # noqa: BLE001 - shown, then the server's state is re-read
+            failure = error_sentence(err)
+            notify_error(self, failure)
+            # The request may have half-happened (timeout, 5xx): forget cached reads.
+            self.service.invalidate()
+        else:
+            if after is not None:
+                after()
+        finally:
+            self._writing = False
+        loaded = await self._load()
+        if failure:
+            suffix = "" if loaded else " The table shows the last rows read; press r to re-read."
+            self._show_status(f"{failure}{suffix}")
+
+    def after_form(self, result: object) -> None:
+        """A form dismissed: re-read what the server holds (whatever the outcome)."""
+        self.reload()
+
+
+def level_text(value: object, *, styles: dict[str, str] | None = None) -> Text:
+    """An enum-ish cell, styled by its value (e.g. blocked in red)."""
+    text = safe_text(getattr(value, "value", value))
+    if styles:
+        style = styles.get(text.plain)
+        if style:
+            text.stylize(style)
+    return text

@@ -1,0 +1,277 @@
+"""The package list used by the Packages screen and an organization's Packages tab.
+
+The list loads first; the last-30-days sparkline column fills in afterwards from a separate
+worker, so a slow (or forbidden) export never delays the list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from scarf_tui.analytics import last_n_days_by_package, sparkline
+from scarf_tui.api.errors import ExportNotEnabled, NotFound
+from scarf_tui.domain import AggregateRow, LibraryType, Package
+from scarf_tui.widgets.resource_table import Column, ResourceTable, Row
+from scarf_tui.widgets.safe_text import safe, safe_str
+
+TREND_DAYS = 30
+TREND_WIDTH = 10  # characters; each one sums TREND_DAYS / TREND_WIDTH days
+
+COLUMNS = (
+    Column("name", "Name", width=18),
+    Column("type", "Type", width=7),
+    Column("owner", "Owner", width=9),
+    Column("created", "Created", width=10),
+    Column("description", "Description", flex=True),
+    Column("trend", "30 days", width=TREND_WIDTH),
+)
+TYPE_ORDER = [t.value for t in LibraryType]
+
+
+def package_row(pkg: Package) -> Row:
+    created = pkg.created_at.date().isoformat() if pkg.created_at else ""
+    kind = pkg.library_type or ""
+    return Row(
+        key=pkg.uuid,
+        item=pkg,
+        cells={
+            "name": safe(pkg.name, style="bold"),
+            "type": safe(kind),
+            "owner": safe(pkg.owner),
+            "created": Text(created),
+            "description": safe(pkg.short_description),
+            "trend": Text(""),
+        },
+        sort_values={
+            "name": safe_str(pkg.name).casefold(),
+            "type": safe_str(kind).casefold(),
+            "owner": safe_str(pkg.owner).casefold(),
+            "created": created,
+            "trend": -1,
+        },
+        search_text=" ".join(safe_str(s) for s in (pkg.name, pkg.owner, kind)),
+    )
+
+
+def downsample(values: list[int], width: int) -> list[int]:
+    """Sum consecutive runs so `values` fits `width` characters."""
+    if len(values) <= width:
+        return values
+    step = -(-len(values) // width)
+    return [sum(values[i : i + step]) for i in range(0, len(values), step)]
+
+
+class PackageTable(ResourceTable):
+    """Packages of the user (org=None) or of one organization."""
+
+    BINDINGS = [
+        Binding("N", "sort('name')", "Sort name", show=False, id="packages.sort_name"),
+        Binding("T", "sort('type')", "Sort type", show=False, id="packages.sort_type"),
+        Binding("O", "sort('owner')", "Sort owner", show=False, id="packages.sort_owner"),
+        Binding("C", "sort('created')", "Sort created", show=False, id="packages.sort_created"),
+        Binding("D", "sort('trend')", "Sort 30 days", show=False, id="packages.sort_trend"),
+        Binding("t", "cycle_type", "Type", id="packages.type_cycle"),
+        Binding("n", "new_package", "New", id="packages.new"),
+        Binding("ctrl+d", "delete_package", "Delete", id="packages.delete"),
+    ]
+    WRITE_ACTIONS = frozenset({"new_package", "delete_package"})
+
+    class Changed(Message):
+        """Packages were created or deleted here (the org screen refreshes its counts)."""
+
+    def __init__(self, org: str | None = None, *, id: str | None = None) -> None:
+        super().__init__(COLUMNS, noun="packages", id=id)
+        self.org = org
+        self.type_filter: str | None = None
+        self.packages: list[Package] = []
+        self.loaded = False
+        self.trend_notice = ""
+        self.trend_exceptions: dict[str, Exception] = {}  # owner -> why its trend is blank
+
+    def on_mount(self) -> None:
+        self.extra_filter = self._type_matches
+        self.load()
+
+    # --- loading ------------------------------------------------------------------------------
+    def load(self) -> None:
+        self.set_loading(True)
+        self._load_packages()
+
+    @work(exclusive=True, group="package-table-load", exit_on_error=False)
+    async def _load_packages(self) -> None:
+        service = self.app.service  # type: ignore[attr-defined]
+        try:
+            if self.org is None:
+                packages = await service.list_packages()
+            else:
+                packages = await service.list_org_packages(self.org)
+        except Exception as err:  # noqa: BLE001 - any failure becomes the inline error state
+            from scarf_tui.screens.base import describe_error
+
+            message = describe_error(err)
+            self.app.notify(message, severity="error", markup=False)
+            self.set_error(message)
+            return
+        self.packages = packages
+        self.loaded = True
+        app: Any = self.app
+        app.remember_names("package", (p.name for p in packages))
+        app.remember_names("org", (p.owner for p in packages if p.owner != app.username))
+        self.set_rows([package_row(p) for p in packages])
+        if self.table.row_count:
+            self.table.move_cursor(row=0)
+        self._load_trends(packages)
+
+    @work(exclusive=True, group="package-table-trends", exit_on_error=False)
+    async def _load_trends(self, packages: list[Package]) -> None:
+        app: Any = self.app
+        service, today = app.service, app.today
+        start, end = today - timedelta(days=TREND_DAYS), today
+        owners: dict[str, list[Package]] = defaultdict(list)
+        for pkg in packages:
+            owners[pkg.owner].append(pkg)
+
+        async def fetch(owner: str) -> tuple[str, dict[str, list[int]] | Exception]:
+            async def totals(rows: AsyncIterator[AggregateRow]) -> list[AggregateRow]:
+                return [row async for row in rows if row.breakdown == "total"]
+
+            try:
+                if owner == app.username:
+                    collected = await totals(service.user_aggregates(owner, start, end))
+                else:
+                    try:
+                        collected = await totals(service.org_aggregates(owner, start, end))
+                    except NotFound:
+                        # v1 cannot tell a user from an organization: an owner that is no
+                        # organization may be a user whose aggregates we can read.
+                        collected = await totals(service.user_aggregates(owner, start, end))
+                return owner, last_n_days_by_package(collected, end, TREND_DAYS)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # noqa: BLE001 - the column stays blank
+                return owner, err
+
+        failures: list[str] = []
+        self.trend_exceptions = {}
+        for owner, result in await asyncio.gather(*(fetch(o) for o in owners)):
+            if isinstance(result, Exception):
+                failures.append(safe_str(owner))
+                self.trend_exceptions[owner] = result
+                continue
+            for pkg in owners[owner]:
+                series = result.get(pkg.uuid, [0] * TREND_DAYS)
+                self.update_cell(
+                    pkg.uuid,
+                    "trend",
+                    Text(sparkline(downsample(series, TREND_WIDTH)), style="green"),
+                    sort_value=sum(series),
+                )
+        # A one-line notice in the status bar, not a toast: a missing trend is not an error
+        # the user must act on (no export access, or an owner we cannot read).
+        if any(isinstance(err, ExportNotEnabled) for err in self.trend_exceptions.values()):
+            self.trend_notice = "30-day trend needs data export access"
+        elif failures:
+            self.trend_notice = f"30 days n/a for {', '.join(failures)}"
+        else:
+            self.trend_notice = ""
+        self._update_extra_status()
+
+    # --- filter by type -----------------------------------------------------------------------
+    def _type_matches(self, row: Row) -> bool:
+        return self.type_filter is None or (row.item.library_type or "") == self.type_filter
+
+    def action_cycle_type(self) -> None:
+        present = {p.library_type or "" for p in self.packages}
+        kinds = [t for t in TYPE_ORDER if t in present] + sorted(present - set(TYPE_ORDER))
+        cycle: list[str | None] = [None, *kinds]
+        index = cycle.index(self.type_filter) if self.type_filter in cycle else 0
+        self.type_filter = cycle[(index + 1) % len(cycle)]
+        self._update_extra_status()
+        if self.visible_rows:
+            self.table.move_cursor(row=0)
+
+    def _update_extra_status(self) -> None:
+        parts = [f"type: {self.type_filter}" if self.type_filter is not None else "", self.trend_notice]
+        self.extra_status = " · ".join(p for p in parts if p)
+        self.refresh_rows()
+
+    def action_sort(self, column: str) -> None:
+        self.sort_by(column)
+
+    # --- writes -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITE_ACTIONS and getattr(self.app, "read_only", False):
+            return False
+        if action == "delete_package" and self.selected is None:
+            return None
+        return super().check_action(action, parameters)
+
+    def action_new_package(self) -> None:
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+            return
+        try:
+            from scarf_tui.screens.package_form import PackageFormScreen
+        except ImportError:
+            self.app.notify("The package form is not available in this build.", severity="warning")
+            return
+        form = PackageFormScreen(org=self.org) if self.org else PackageFormScreen()
+        self.app.push_screen(form, self._after_create)
+
+    def _after_create(self, result: object) -> None:
+        if not result:
+            return
+        self.app.service.invalidate()  # type: ignore[attr-defined]
+        self.load()
+        if isinstance(result, Package):
+            self.call_after_refresh(self._select_later, result.uuid)
+        self.post_message(PackageTable.Changed())
+
+    def _select_later(self, uuid: str) -> None:
+        if self.loaded:
+            self.select_key(uuid)
+
+    def action_delete_package(self) -> None:
+        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
+            return
+        pkg = self.selected
+        if pkg is None:
+            return
+        try:
+            from scarf_tui.widgets.confirm import TypeToConfirm
+        except ImportError:
+            self.app.notify("The delete confirmation is not available in this build.", severity="warning")
+            return
+        prompt = (
+            f"Delete package {safe_str(pkg.name)} ({pkg.library_type or 'unknown type'}, "
+            f"owner {safe_str(pkg.owner)})? This cannot be undone. Type its name to confirm."
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._delete(pkg)
+
+        self.app.push_screen(TypeToConfirm(prompt, pkg.name), confirmed)
+
+    @work(exclusive=True, group="package-table-write", exit_on_error=False)
+    async def _delete(self, pkg: Package) -> None:
+        service = self.app.service  # type: ignore[attr-defined]
+        try:
+            await service.delete_package(pkg.uuid)
+        except Exception as err:  # noqa: BLE001
+            from scarf_tui.screens.base import describe_error
+
+            self.app.notify(describe_error(err), severity="error", markup=False)
+        else:
+            self.app.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
+        service.invalidate()
+        self.load()  # show what the server now holds
+        self.post_message(PackageTable.Changed())

@@ -1,0 +1,46 @@
+"""Server text as data: never markup, never terminal escapes.
+
+A package may be named ``[@click=app.quit]x[/]`` or carry ``\\x1b[31m``; both must show (or
+vanish, for escapes) literally and do nothing. Wide (漢字) and right-to-left (שלום) letters are
+kept; only invisible bidi overrides, ANSI sequences and control characters go.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), and two-character ESC sequences.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
+# C0/C1 controls except tab/newline (handled separately), DEL, bidi embeddings/overrides/isolates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile(r"[\r\n]+")
+
+
+def safe_str(value: object, *, multiline: bool = False) -> str:
+    """`value` as plain printable text. With multiline=False, newlines and tabs become spaces."""
+    if value is None:
+        return ""
+    s = _ANSI.sub("", str(value))
+    if multiline:
+        s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    else:
+        s = _NEWLINES.sub(" ", s).replace("\t", " ")
+    return _CONTROL.sub("", s)
+
+
+def safe(value: object, *, multiline: bool = False, style: str = "") -> Text:
+    """A rich Text holding `value` literally (Text never parses markup)."""
+    return Text(safe_str(value, multiline=multiline), style=style, end="")
+
+
+def format_when(value: object) -> str:
+    """A server timestamp for display: "2024-04-02 13:05 UTC" (no seconds, no microseconds)."""
+    if value is None:
+        return ""
+    strftime = getattr(value, "strftime", None)
+    if strftime is None:
+        return safe_str(value)
+    tz = getattr(value, "tzname", lambda: None)()
+    return strftime("%Y-%m-%d %H:%M") + (f" {tz}" if tz else "")

@@ -1,0 +1,25 @@
+"""Fixtures for the TUI tests (helpers live in helpers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scarf_tui.app import ScarfApp
+from scarf_tui.demo.store import DemoStore, build_demo_store
+
+from .helpers import FIXED_TODAY, make_app
+
+
+@pytest.fixture
+def app_factory(service) -> Callable[..., ScarfApp]:  # noqa: ANN001
+    def factory(**kwargs) -> ScarfApp:  # noqa: ANN003
+        return make_app(service, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def hostile_store() -> DemoStore:
+    return build_demo_store(hostile=True, today=FIXED_TODAY)
