@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from scarf_tui.api.errors import ScarfError
+from scarf_tui.api.errors import ScarfError, ValidationFailed
 from scarf_tui.domain import parse_day, validate_date_range
 from scarf_tui.exporting import (
     AGGREGATE_FORMATS,
@@ -146,6 +146,11 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     what = events.add_mutually_exclusive_group(required=True)
     what.add_argument("--package", metavar="ID-OR-NAME", help="package uuid or name")
     what.add_argument("--pixels", action="store_true", help="events of every pixel you can see")
+    events.add_argument(
+        "--package-type",
+        metavar="TYPE",
+        help="with --package NAME: the library type (docker, npm, pypi, ...) when several packages share the name",
+    )
     events.add_argument("-o", "--output", metavar="FILE.csv", required=True, help="the CSV file to write")
     events.add_argument(
         "--fresh",
@@ -315,7 +320,14 @@ async def _run_aggregates(args, request: _Request, service, out: IO[str], err: I
 
 async def _run_events(args, request: _Request, service, err: IO[str], say) -> int:
     assert request.output is not None
-    scope = await resolve_events_scope(service, None if args.pixels else args.package)
+    try:
+        scope = await resolve_events_scope(
+            service, None if args.pixels else args.package, getattr(args, "package_type", None)
+        )
+    except ValidationFailed as error:
+        if error.status == 409 and not getattr(args, "package_type", None):
+            raise BadInput(f"{str(error).rstrip('.')}. Pick one with --package-type TYPE, or pass the uuid.") from None
+        raise
     bar = TerminalProgress(err, label="events")
     announced = False
 

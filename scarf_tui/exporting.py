@@ -37,6 +37,7 @@ from scarf_tui.api.errors import (
     InvalidResponse,
     NotFound,
     ScarfError,
+    ValidationFailed,
 )
 from scarf_tui.domain import EVENT_COLUMNS, AggregateRow, Event, event_windows
 
@@ -60,7 +61,8 @@ exit codes:
   0    export complete
   1    export failed (server error, cut stream, timeout, disk error); events keep FILE.part
        and the same command resumes it
-  2    bad input (date not YYYY-MM-DD, end not after start, bad option, missing directory)
+  2    bad input (date not YYYY-MM-DD, end not after start, bad option, missing directory,
+       a package name shared by several packages without --package-type)
   3    package, organization or user not found
   4    data export is not enabled for this account
   5    no API token, or the token was rejected
@@ -75,8 +77,8 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_NOT_FOUND
     if isinstance(error, AuthError):
         return EXIT_AUTH
-    if isinstance(error, InsecureURL):
-        return EXIT_BAD_INPUT
+    if isinstance(error, (InsecureURL, ValidationFailed)):
+        return EXIT_BAD_INPUT  # e.g. a package name shared by several packages (409)
     return EXIT_FAILURE
 
 
@@ -793,11 +795,14 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
-async def resolve_events_scope(service: ScarfService, package: str | None) -> EventsScope:
-    """An EventsScope for ``--package ID-OR-NAME`` (NotFound when unknown) or pixels (None)."""
+async def resolve_events_scope(
+    service: ScarfService, package: str | None, package_type: str | None = None
+) -> EventsScope:
+    """An EventsScope for ``--package ID-OR-NAME`` or pixels (None). Raises NotFound when the
+    package is unknown, ValidationFailed when the name is shared and no package_type picks one."""
     if package is None:
         return EventsScope(None, "pixels")
-    found = await service.get_package(package)
+    found = await service.get_package(package, package_type)
     return EventsScope(found.uuid, found.name)
 
 

@@ -25,7 +25,6 @@ from scarf_tui.api.errors import (
     InvalidResponse,
     RateLimited,
     RequestTimeout,
-    ScarfError,
     error_from_response,
     parse_retry_after,
     sanitize,
@@ -103,7 +102,7 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The httpx.AsyncClient every request goes through. Paths are relative ("/v1/...")."""
     base_url = check_base_url(base_url, transport=transport)
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    headers = {"User-Agent": USER_AGENT}
     secret = reveal_token(token)
     if secret:
         headers["Authorization"] = f"Bearer {secret}"
@@ -114,7 +113,8 @@ def build_client(
         # Connect fails fast; reads may take longer (exports stream for a while between chunks).
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=False,
-        trust_env=transport is None,
+        # Proxy settings from the environment apply to real hosts, never to loopback or in-process.
+        trust_env=transport is None and not is_loopback_host(urlsplit(base_url).hostname or ""),
     )
 
 
@@ -348,5 +348,4 @@ __all__ = [
     "check_base_url",
     "is_loopback_host",
     "reveal_token",
-    "ScarfError",
 ]

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
+from pydantic import ValidationError
 
 from scarf_tui.api import v1
 from scarf_tui.api.errors import InvalidResponse, ValidationFailed, sanitize
@@ -52,8 +53,10 @@ EVENTS_FILENAME = "events"  # the server ignores the file name in events paths
 
 
 def _seg(value: str) -> str:
-    """One URL path segment, with '/', '?', '#', '%' and everything unusual escaped."""
-    return quote(str(value), safe="")
+    """One URL path segment, with '/', '?', '#', '%' and everything unusual escaped ("." and
+    ".." too, which URL normalization would otherwise resolve away)."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 def _q(value: str) -> str:
@@ -444,7 +447,10 @@ async def _events_from_lines(lines: AsyncIterator[bytes]) -> AsyncIterator[Event
         quotes += text.count('"')
         if quotes % 2:
             continue
-        rows = list(csv.reader(record))
+        try:
+            rows = list(csv.reader(record))
+        except csv.Error as exc:
+            raise InvalidResponse(f"The events CSV could not be read ({sanitize(exc, limit=80)}).") from None
         record.clear()
         quotes = 0
         for row in rows:
@@ -464,7 +470,7 @@ def _maybe(model: type[v1.M], data: Any) -> v1.M | None:
         return None
     try:
         return model.model_validate(data)
-    except Exception:
+    except ValidationError:
         return None
 
 

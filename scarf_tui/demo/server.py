@@ -21,6 +21,12 @@ FAULTS_ENV = "SCARF_DEMO_FAULTS"
 STARTUP_TIMEOUT_S = 10.0
 
 
+def faults_from_env(env: dict[str, str] | None = None) -> Faults:
+    """Faults from $SCARF_DEMO_FAULTS (e.g. "latency=0.2,rate_limit_every=5"); none when unset."""
+    env = os.environ if env is None else env
+    return Faults.parse(env.get(FAULTS_ENV, ""))
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -68,7 +74,7 @@ def serve(
     from scarf_tui.demo.store import build_demo_store
 
     if faults is None:
-        faults = Faults.parse(os.environ.get(FAULTS_ENV, ""))
+        faults = faults_from_env()
     if not is_loopback(host):
         print(
             f"warning: serving the demo server on {host}, reachable from other machines; "

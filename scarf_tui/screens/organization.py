@@ -186,6 +186,10 @@ class OrganizationScreen(BaseScreen):
 
     def _focus_pane(self, tab: str) -> None:
         pane = self.query_one(f"#{tab}", TabPane)
+        body: Any = pane.children[0] if pane.children else None
+        if body is not None and callable(getattr(body, "focus_table", None)):
+            body.focus_table()
+            return
         tables = [w for w in pane.query(DataTable) if w.focusable]
         if tables:
             tables[0].focus()

@@ -2,8 +2,9 @@
 
 Rows stream in through `ScarfService.org_aggregates` / `user_aggregates` in a worker, are folded
 by `scarf_tui.analytics` as they arrive (the pane shows how many rows came so far), and are then
-drawn with plotext: a time series (day/week/month) or a top-N bar chart per breakdown, or the
-same numbers as a table with a percent column. After the range is drawn, the previous period of
+drawn: the time series (day/week/month) with plotext, the top-N of a breakdown as text bars
+(chart_bars.py: plotext cannot measure wide labels), or the same numbers as a table with a
+percent column. After the range is drawn, the previous period of
 equal length is fetched for the growth figure in the header.
 
 Keys (each binding has an id, so config.toml can remap it): 0 series, 1-7 breakdowns,
@@ -272,6 +273,9 @@ class ChartPane(Vertical, can_focus=True):
         except ScarfError as err:
             self._fail(f"Could not load the downloads. {err} Press r to try again.", err)
             return
+        except Exception as err:  # noqa: BLE001 - a bug or odd data must not take the app down
+            self._fail(f"Could not draw the downloads ({type(err).__name__}: {safe_str(err)}).", err)
+            return
         self.fold = fold
         if fold.is_empty:
             self._show_message("empty", f"No downloads in {self._scope_text()} for {rng.describe()}.")
@@ -310,7 +314,7 @@ class ChartPane(Vertical, can_focus=True):
         return folder.result(start, end)
 
     def _fail(self, message: str, err: Exception) -> None:
-        self.notify(str(err), title="Charts", severity="error")
+        self.notify(safe_str(err), title="Charts", severity="error", markup=False)
         self._show_message("error", message)
 
     # -- drawing --------------------------------------------------------------------------------

@@ -279,3 +279,17 @@ async def test_a_server_echoing_the_token_never_gets_it_into_a_message(status: i
     error = info.value
     for text in (str(error), repr(error), repr(getattr(error, "field_errors", ""))):
         assert SECRET not in text
+
+
+async def test_path_segments_are_escaped_including_dot_segments() -> None:
+    transport, seen = recording_transport([httpx.Response(404)])
+    service = make_service("https://scarf.example/api", SECRET, transport=transport, max_retries=0)
+    for name in ("..", "@acme/ui-kit", "a?b#c%d"):
+        with pytest.raises(ScarfError):
+            await service.get_package(name)
+    await service.aclose()
+    assert [r.url.raw_path for r in seen] == [
+        b"/api/v1/packages/%2E%2E",
+        b"/api/v1/packages/%40acme%2Fui-kit",
+        b"/api/v1/packages/a%3Fb%23c%25d",
+    ]

@@ -10,7 +10,8 @@ import pytest
 
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app
-from scarf_tui.demo.server import is_loopback, running_server
+from scarf_tui.demo.faults import Faults
+from scarf_tui.demo.server import FAULTS_ENV, faults_from_env, is_loopback, running_server
 from scarf_tui.demo.store import build_demo_store
 
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
@@ -84,3 +85,8 @@ async def test_rate_limit_over_socket(live_server, demo_faults):
 ])
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+def test_faults_from_env():
+    assert faults_from_env({}) == Faults()
+    assert faults_from_env({FAULTS_ENV: "rate_limit_every=4,latency=0.5"}) == Faults(rate_limit_every=4, latency_s=0.5)

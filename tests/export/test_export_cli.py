@@ -234,3 +234,18 @@ def test_aggregates_cut_stream_exits_1_and_leaves_no_file(cli_env, capsys, monke
     assert code == EXIT_FAILURE
     assert_one_clean_message(capsys.readouterr().err, "cut")
     assert not list(cli_env.glob("a.ndjson*"))
+
+
+def test_a_name_shared_by_several_packages_is_bad_input_until_a_type_picks_one(cli_env, capsys):
+    code = export_main(events_argv("--demo", "--package", "widget", start="2026-11-01", end="2026-11-03"))
+
+    assert code == EXIT_BAD_INPUT
+    assert_one_clean_message(capsys.readouterr().err, "Several packages are named 'widget'", "--package-type")
+
+    code = export_main(
+        events_argv("--demo", "--package", "widget", "--package-type", "pypi", start="2026-11-01", end="2026-11-03")
+    )
+
+    assert code == EXIT_OK
+    header, rows = read_csv(cli_env / "events.csv")
+    assert rows and {r[header.index("type")] for r in rows} == {"package download"}  # pypi, not docker pulls

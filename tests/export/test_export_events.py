@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 from datetime import timedelta
 
@@ -14,6 +16,7 @@ from scarf_tui.exporting import (
     EXIT_NO_EXPORT_ACCESS,
     EventsScope,
     ExportProgress,
+    TerminalProgress,
     day_range,
     export_events,
     part_path,
@@ -210,3 +213,60 @@ async def test_a_sidecar_for_another_export_is_not_resumed(live_service, tmp_pat
     assert result.complete and result.resumed_windows == 0
     header, rows = read_csv(out)
     assert header[0] == "type" and ["stale", "data"] not in rows
+
+
+async def test_cancelling_mid_export_keeps_whole_windows_and_a_rerun_resumes(live_service, tmp_path):
+    """What Ctrl-C (CLI) or esc (TUI) does: the task is cancelled inside a window."""
+    out = tmp_path / "events.csv"
+    task: asyncio.Task | None = None
+
+    def cancel_in_second_window(p: ExportProgress) -> None:
+        if p.windows_done == 1 and task is not None:
+            task.cancel()  # lands at the next await: inside window 2
+
+    task = asyncio.ensure_future(
+        export_events(live_service, SCOPE, RANGE_START, RANGE_END, out, on_progress=cancel_in_second_window)
+    )
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    state = json.loads(sidecar_path(out).read_text())
+    assert len(state["windows"]) == 1
+    assert part_path(out).stat().st_size == state["windows"][0]["offset"]
+    assert not out.exists()
+
+    resumed = await export_events(live_service, SCOPE, RANGE_START, RANGE_END, out)
+    assert resumed.complete and resumed.resumed_windows == 1
+    header, rows = read_csv(out)
+    ids = [r[header.index("id")] for r in rows]
+    assert len(ids) == len(set(ids)) == resumed.rows
+
+
+async def test_pixel_events_export(live_service, tmp_path):
+    out = tmp_path / "pixels.csv"
+
+    result = await export_events(live_service, EventsScope(None, "pixels"), RANGE_START, RANGE_END, out)
+
+    assert result.complete and result.windows_total == 3
+    header, rows = read_csv(out)
+    assert rows and {r[header.index("type")] for r in rows} == {"pixel fetch"}
+    assert header.count("type") == 1 and header not in rows
+
+
+def test_terminal_progress_draws_only_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        bar = TerminalProgress(stream, label="events")
+        bar(ExportProgress(1, 4, 1234, (WINDOWS[1][0], WINDOWS[1][1])))
+        bar(ExportProgress(4, 4, 5000))
+        bar.close()
+
+    assert pipe.getvalue() == ""
+    drawn = terminal.getvalue()
+    assert "\r" in drawn and drawn.endswith("\n")
+    assert "1/4 windows, 1,234 rows" in drawn and day_range(*WINDOWS[1]) in drawn
+    assert "[########################] 4/4 windows, 5,000 rows" in drawn
