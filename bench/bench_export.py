@@ -8,7 +8,8 @@ minus its peak right after the imports, so the server's memory (in this process)
     .venv/bin/python bench/bench_export.py            # 1x and 4x
     .venv/bin/python bench/bench_export.py --scales 1 2 4 8
 
-Prints rows exported and MB of peak-RSS growth at each scale, and the ratio of growth at the
+A floor run downloads the same windows at the smallest scale with bare httpx (bytes straight to a
+file) for a time reference. Prints rows exported and MB of peak-RSS growth at each scale, and the ratio of growth at the
 largest scale to growth at the smallest. Target: <= 50 MB growth at every scale. Memory follows
 the largest single window (the per-window set of event ids used to drop at-least-once repeats),
 never the number of windows: a short run (93 days, 3 windows) at the smallest scale shows growth
@@ -84,7 +85,41 @@ def child(base_url: str, package_id: str, start: str, end: str, output: str) -> 
     print(json.dumps(report))
 
 
-def measure(scale: int, workdir: Path, days: int = DAYS) -> dict:
+def child_floor(base_url: str, package_id: str, start: str, end: str, output: str) -> None:
+    """The floor, in the subprocess: the same windows fetched with bare httpx and their bytes
+    appended to a file as they arrive (no parsing, no header handling, no resume bookkeeping)."""
+    import asyncio
+
+    import httpx
+
+    from scarf_tui.demo import DEMO_TOKEN
+    from scarf_tui.domain import event_windows
+
+    baseline = _peak_rss_kb()
+
+    async def run() -> dict:
+        began = time.perf_counter()
+        lines = 0
+        async with httpx.AsyncClient(headers={"Authorization": f"Bearer {DEMO_TOKEN}"}, timeout=120.0) as client:
+            with open(output, "wb") as out:
+                for w_start, w_end in event_windows(date.fromisoformat(start), date.fromisoformat(end)):
+                    url = f"{base_url}/v1/packages/{package_id}/events/floor.csv"
+                    params = {"startDate": w_start.isoformat(), "endDate": w_end.isoformat()}
+                    async with client.stream("GET", url, params=params) as response:
+                        response.raise_for_status()
+                        async for chunk in response.aiter_bytes():
+                            out.write(chunk)
+                            lines += chunk.count(b"\n")
+        return {"complete": True, "problems": [], "rows": lines, "windows": 12, "seconds": time.perf_counter() - began}
+
+    report = asyncio.run(run())
+    report["bytes"] = os.path.getsize(output)
+    report["baseline_kb"] = baseline
+    report["peak_kb"] = _peak_rss_kb()
+    print(json.dumps(report))
+
+
+def measure(scale: int, workdir: Path, days: int = DAYS, *, floor: bool = False) -> dict:
     from scarf_tui.demo.app import create_app
     from scarf_tui.demo.data import PACKAGE_BY_KEY
     from scarf_tui.demo.server import running_server
@@ -97,7 +132,16 @@ def measure(scale: int, workdir: Path, days: int = DAYS) -> dict:
     store = build_demo_store(today=TODAY, events_scale=scale)
     with running_server(create_app(store)) as base_url:
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", base_url, package_id, start.isoformat(), end.isoformat(), str(output)],
+            [
+                sys.executable,
+                __file__,
+                "--floor-child" if floor else "--child",
+                base_url,
+                package_id,
+                start.isoformat(),
+                end.isoformat(),
+                str(output),
+            ],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -126,16 +170,16 @@ def main(argv: list[str] | None = None) -> int:
         "the number of windows (default 93 = 3 windows; 0 skips)",
     )
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child)
         return 0
+    if args.floor_child:
+        child_floor(*args.floor_child)
+        return 0
 
     print(f"events export of {BUSY_PACKAGE[0]}/{BUSY_PACKAGE[1]}, demo server on a loopback socket")
-    print(
-        f"{'scale':>5} {'days':>5} {'windows':>7} {'rows':>10} {'CSV MB':>8} {'seconds':>8} "
-        f"{'rows/s':>9} {'RSS growth MB':>14}"
-    )
 
     def show(r: dict) -> None:
         print(
@@ -147,6 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     short = None
     with tempfile.TemporaryDirectory(prefix="scarf-bench-export-") as tmp:
+        floor = measure(min(args.scales), Path(tmp), floor=True)
+        print(
+            f"floor: bare httpx download of the same {floor['windows']} windows at {min(args.scales)}x, bytes to a file: "
+            f"{floor['seconds']:.1f} s, RSS growth {floor['growth_mb']:.1f} MB",
+            flush=True,
+        )
+        print(
+            f"{'scale':>5} {'days':>5} {'windows':>7} {'rows':>10} {'CSV MB':>8} {'seconds':>8} "
+            f"{'rows/s':>9} {'RSS growth MB':>14}"
+        )
         if args.short_days:
             short = measure(min(args.scales), Path(tmp), args.short_days)
             show(short)
@@ -155,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(r)
             show(r)
     low, high = reports[0], reports[-1]
+    print(
+        f"time ours/floor at {low['scale']}x: {low['seconds'] / floor['seconds']:.2f} "
+        f"(the server generates the rows in both; ours also parses every row for its id)"
+    )
     if short is not None:
         print(
             f"RSS growth {low['days']}d/{short['days']}d at {low['scale']}x "

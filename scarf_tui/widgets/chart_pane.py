@@ -244,7 +244,7 @@ class ChartPane(Vertical, can_focus=True):
         self.comparison = None
         self.rows_received = 0
         if rng.days <= 0:
-            self._show_message("empty", f"No downloads in {rng.describe()}: the range has no complete day yet.")
+            self._show_message("empty", f"No downloads in {rng.name} yet: it has no complete day.")
             return
         self.state = "loading"
         self._update_header()
@@ -363,7 +363,7 @@ class ChartPane(Vertical, can_focus=True):
             partial = [b.label for b in buckets if b.partial]
             note = f" · {' and '.join(partial)} partial" if partial else ""
             self._subheader(
-                f"Series per {self.rollup.value} · total and {uniques_label(self.rollup)}{note}",
+                f"Downloads per {self.rollup.value} · total and {uniques_label(self.rollup)}{note}",
             )
             if self.show_table:
                 self._series_table(buckets)
@@ -395,8 +395,8 @@ class ChartPane(Vertical, can_focus=True):
             assert self.fold is not None
             names = self.fold.variable_names()
             name = names[self._variable_index % len(names)]
-            more = f" ({self._variable_index % len(names) + 1}/{len(names)}, v: next)" if len(names) > 1 else ""
-            return f"Variable {safe_str(name)}{more} · {top.total:,} downloads · not summed across variables"
+            more = f" {self._variable_index % len(names) + 1}/{len(names)} (v: next)" if len(names) > 1 else ""
+            return f"Variable {safe_str(name)}{more} · {top.total:,} · not summed across variables"
         return f"{BREAKDOWN_TITLES[self.view].capitalize()} · top {TOP_N} · {top.total:,} downloads"
 
     def _subheader(self, text: str) -> None:

@@ -1,0 +1,64 @@
+"""A failing server becomes a message and an inline error state with retry, never a crash."""
+
+from __future__ import annotations
+
+from scarf_tui.screens.organization import OrganizationScreen
+from scarf_tui.screens.organizations import OrganizationsScreen
+from scarf_tui.screens.packages import PackagesScreen
+from scarf_tui.widgets.package_table import PackageTable
+from scarf_tui.widgets.resource_table import ResourceTable
+
+from .helpers import make_app, press, service_for, settle
+
+
+def status_text(table: ResourceTable) -> str:
+    return str(table.query_one("#status").render())
+
+
+async def test_server_errors_show_a_message_and_retry_recovers(app_factory, demo_faults) -> None:
+    demo_faults.error_rate = 1.0
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, PackagesScreen)
+        table = app.screen.query_one(PackageTable)
+        assert table.error is not None
+        assert "⚠" in status_text(table) and "retry" in status_text(table)
+        assert any(n.severity == "error" for n in app._notifications)
+
+        demo_faults.error_rate = 0.0
+        await press(pilot, "r")
+        assert table.error is None
+        assert table.visible_rows
+
+
+async def test_errors_on_every_browse_screen_keep_the_app_alive(app_factory, demo_faults) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        demo_faults.error_rate = 1.0
+        app.open_orgs()
+        await settle(pilot)
+        assert isinstance(app.screen, OrganizationsScreen)
+        assert "⚠" in status_text(app.screen.query_one(ResourceTable))
+        app.open_org("acme")
+        await settle(pilot)
+        assert isinstance(app.screen, OrganizationScreen)
+        assert "⚠" in str(app.screen.query_one("#details").render())
+        await press(pilot, "2", "3", "1", "r", "escape", "r")
+        assert app.is_running
+
+
+async def test_invalid_json_is_reported_not_raised(demo_store) -> None:
+    from scarf_tui.demo.faults import Faults
+
+    service = service_for(demo_store, Faults(invalid_json=True))
+    app = make_app(service)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(PackageTable)
+            assert app.is_running and table.error
+    finally:
+        await service.aclose()
