@@ -221,6 +221,9 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
     except OSError as error:
         say(f"error: {_os_error_sentence(error)}")
         return EXIT_FAILURE
+    except Exception as error:  # noqa: BLE001 - a sentence, never a traceback
+        say(f"error: unexpected {type(error).__name__}: {error}")
+        return EXIT_FAILURE
 
 
 def _check_input(args: argparse.Namespace) -> _Request:
@@ -304,7 +307,7 @@ async def _run_aggregates(args, request: _Request, service, out: IO[str], err: I
     fmt = args.format or format_for_path(request.output)
     # No bar when rows themselves go to the terminal.
     to_terminal = request.output is None and _isatty(out)
-    bar = TerminalProgress(err, label="aggregates")
+    bar = TerminalProgress(err, label="aggregates", windows=False)
     bar.enabled = bar.enabled and not to_terminal
     try:
         if request.output is None:

@@ -22,8 +22,8 @@ import json
 import os
 import sys
 import time
-from contextlib import aclosing
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from scarf_tui.api.service import ScarfService
 
 # ---------------------------------------------------------------------------------------------
-# Exit codes (shared by the CLI; documented in bench/README.md and `scarf-tui export --help`).
+# Exit codes of `scarf-tui export` (shown by its --help as EXIT_CODES_HELP).
 # ---------------------------------------------------------------------------------------------
 
 EXIT_OK = 0
@@ -139,14 +139,20 @@ class TerminalProgress:
 
     WIDTH = 24
 
-    def __init__(self, stream: IO[str] | None = None, *, label: str = "export") -> None:
+    def __init__(self, stream: IO[str] | None = None, *, label: str = "export", windows: bool = True) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.label = label
+        self.windows = windows  # False: one request (aggregates), count rows only
         self.enabled = _isatty(self.stream)
         self._drawn = False
 
     def __call__(self, progress: ExportProgress) -> None:
         if not self.enabled:
+            return
+        if not self.windows:
+            self.stream.write(f"\r{self.label}: {progress.rows:,} rows\x1b[K")
+            self.stream.flush()
+            self._drawn = True
             return
         filled = round(self.WIDTH * progress.fraction)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
@@ -698,8 +704,10 @@ async def _write_window(
                 if row_header is not header and row_header != header:
                     header = row_header
                     if state.header is None:
-                        state.header = list(header)
-                        state.columns = list(header)
+                        # The known columns first, in the seed's order, then the extras.
+                        extras = [name for name in header if name not in _KNOWN]
+                        state.header = list(EVENT_COLUMNS) + list(dict.fromkeys(extras))
+                        state.columns = list(state.header)
                         writer.writerow(state.header)
                     for name in header:
                         if name not in state.columns:

@@ -101,17 +101,20 @@ class ExportScreen(ModalScreen[Path | None]):
         start = self._start or end - timedelta(days=DEFAULT_DAYS)
         with Vertical(id="export-box") as box:
             box.border_title = "Export data"
-            yield Label("What")
-            yield Select(
-                [(label, value) for label, value in WHAT_OPTIONS],
-                value=self._scope_type,
-                allow_blank=False,
-                id="export-what",
-            )
-            yield Label(SCOPE_PROMPTS[self._scope_type], id="export-scope-label")
-            yield Input(value=safe_str(self._scope), id="export-scope")
-            yield Static("", id="export-scope-error", classes="field-error")
-            with Horizontal(id="export-dates"):
+            with Horizontal(classes="export-row"):
+                with Vertical():
+                    yield Label("What")
+                    yield Select(
+                        [(label, value) for label, value in WHAT_OPTIONS],
+                        value=self._scope_type,
+                        allow_blank=False,
+                        id="export-what",
+                    )
+                with Vertical():
+                    yield Label(SCOPE_PROMPTS[self._scope_type], id="export-scope-label")
+                    yield Input(value=safe_str(self._scope), id="export-scope")
+                    yield Static("", id="export-scope-error", classes="field-error")
+            with Horizontal(classes="export-row"):
                 with Vertical():
                     yield Label("Start (YYYY-MM-DD, inclusive)")
                     yield Input(value=start.isoformat(), id="export-start")
@@ -167,9 +170,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         if self._export_running:
-            for worker in self.workers:
-                if worker.group == "export":
-                    worker.cancel()
+            self.workers.cancel_group(self, "export")
             return
         self.dismiss(self._last_output)
 
@@ -212,6 +213,7 @@ class ExportScreen(ModalScreen[Path | None]):
             widget.update(Text(message or ""))
             widget.set_class(bool(message), "-visible")
         if any(problems.values()) or start is None or end is None or output is None:
+            self._status("")
             return None
         return self._scope_type, scope, start, end, output
 

@@ -13,7 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from scarf_tui.paths import style_path
-from scarf_tui.widgets.command_bar import HELP_LINES
+
+HELP_FOOT = (
+    'Remap a key in config.toml: [keymap] "<id>" = "keys".  esc closes.\n'
+    "Commands: :pkgs [ORG] :pkg NAME :orgs :org NAME :perms :routes :domains :charts :members :q"
+)
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,11 @@ class HelpEntry:
 def help_entries(app, active: dict[str, ActiveBinding]) -> list[HelpEntry]:  # noqa: ANN001
     """One entry per (key, binding) that the user can press now, most specific first."""
     entries: list[HelpEntry] = []
-    for key, active_binding in active.items():
+    for key, active_binding in active.items():  # most specific (focused widget) first
         binding: Binding = active_binding.binding
         if binding.system and not binding.id:
             continue
-        where = type(active_binding.node).__name__
+        where = short_where(active_binding.node)
         entries.append(
             HelpEntry(
                 key=app.get_key_display(binding.with_key(key)) if key else "",
@@ -42,7 +46,25 @@ def help_entries(app, active: dict[str, ActiveBinding]) -> list[HelpEntry]:  # n
                 enabled=active_binding.enabled,
             )
         )
+    # Our bindings (they have ids, so they can be remapped) before the widgets' built-in
+    # cursor keys; the sort is stable, so each group keeps its most-specific-first order.
+    entries.sort(key=lambda e: not e.binding_id)
     return entries
+
+
+def short_where(node) -> str:  # noqa: ANN001
+    """Where a binding comes from, in a word: app, screen, or the widget's kind."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    if isinstance(node, App):
+        return "app"
+    if isinstance(node, Screen):
+        return "screen"
+    name = type(node).__name__
+    for suffix in ("DataTable", "Table", "Pane", "Screen"):
+        name = name.removesuffix(suffix)
+    return name.lower() or "table"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -61,16 +83,12 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text(f"Keys · {self.help_title}", style="bold"), id="help-title")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
-            yield Static(
-                "Remap any key in config.toml: [keymap] <id> = \"key\".\n" + "\n".join(HELP_LINES),
-                id="help-foot",
-                markup=False,
-            )
+            yield Static(HELP_FOOT, id="help-foot", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)
-        table.add_column("Key", key="key")
-        table.add_column("Action", key="description")
+        table.add_column("Key", key="key", width=9)
+        table.add_column("Action", key="description", width=20)
         table.add_column("Id", key="id")
         table.add_column("From", key="where")
         for entry in self.entries:

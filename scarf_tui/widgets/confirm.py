@@ -27,7 +27,7 @@ Change = tuple[str, str, str]
 
 def changes_table(changes: Sequence[Change]) -> Table:
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("what", ratio=2, overflow="fold")
+    table.add_column("what", max_width=24, overflow="fold")
     table.add_column("before", ratio=3, overflow="fold")
     table.add_column("", width=1)
     table.add_column("after", ratio=3, overflow="fold")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -263,10 +263,24 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
                 yield Button("Cancel", id="form-cancel", compact=True)
             yield Static(Text("enter/ctrl+s/f2 save · esc cancel"), id="form-keys")
 
+    # Rows the box needs besides its body: border 2, title 2, form error up to 3, buttons 1,
+    # key hint 1, one spare.
+    CHROME_ROWS: ClassVar[int] = 10
+
     def on_mount(self) -> None:
+        self._fit_body()
         first = next((w for w in self.query(Input) if not w.disabled), None)
         if first is not None:
             first.focus()
+
+    def on_resize(self) -> None:
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Cap the scrolling body in cells so buttons and messages stay on screen. (A `vh`
+        max-height is not honoured when the auto-height box sums its children.)"""
+        height = self.size.height or self.app.size.height
+        self.query_one("#form-body").styles.max_height = max(4, height - self.CHROME_ROWS)
 
     # --- helpers for subclasses ----------------------------------------------------------------
     def value(self, input_id: str) -> str:
@@ -288,11 +302,19 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
             if problem and first_bad is None:
                 first_bad = input_id
         if first_bad is not None:
-            self.query_one(f"#{first_bad}").focus()
+            widget = self.query_one(f"#{first_bad}")
+            widget.focus()
+            # Focus alone does not scroll when the field was already focused.
+            self.call_after_refresh(self._reveal, widget)
             self.show_form_error("Fix the marked fields, then save again.")
             return False
         self.show_form_error(None)
         return True
+
+    def _reveal(self, widget: Widget) -> None:
+        """Scroll a field and its inline message into view."""
+        target = widget.parent if isinstance(widget.parent, FormField) else widget
+        target.scroll_visible(animate=False)
 
     def show_form_error(self, message: str | None) -> None:
         self.query_one("#form-error", FieldError).show(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -249,3 +250,34 @@ def test_a_name_shared_by_several_packages_is_bad_input_until_a_type_picks_one(c
     assert code == EXIT_OK
     header, rows = read_csv(cli_env / "events.csv")
     assert rows and {r[header.index("type")] for r in rows} == {"package download"}  # pypi, not docker pulls
+
+
+def test_rerunning_the_command_after_a_partial_export_says_it_resumes(cli_env, capsys, monkeypatch, live_server, demo_faults):
+    from scarf_tui.api import make_service
+    from scarf_tui.exporting import EventsScope, ExportProgress, export_events
+
+    def fail_after_first_window(p: ExportProgress) -> None:
+        if p.windows_done >= 1:
+            demo_faults.error_rate = 1.0
+
+    async def partial_export() -> None:
+        service = make_service(live_server, DEMO_TOKEN, backoff=0.0)
+        try:
+            result = await export_events(
+                service, EventsScope(SMALL_UUID), RANGE_START, RANGE_END, cli_env / "events.csv",
+                on_progress=fail_after_first_window,
+            )
+        finally:
+            await service.aclose()
+        assert result.windows_done == 1 and not result.complete
+
+    asyncio.run(partial_export())
+    demo_faults.error_rate = 0.0
+    monkeypatch.setenv("SCARF_API_TOKEN", DEMO_TOKEN)
+
+    code = export_main(events_argv("--api-url", live_server, "--package", SMALL_UUID))
+
+    assert code == EXIT_OK
+    err = capsys.readouterr().err
+    assert_one_clean_message(err, "resuming events.csv.part: 1 of 3 windows were already fetched.")
+    assert (cli_env / "events.csv").exists() and not (cli_env / "events.csv.part").exists()

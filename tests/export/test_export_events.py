@@ -270,3 +270,39 @@ def test_terminal_progress_draws_only_on_a_terminal():
     assert "\r" in drawn and drawn.endswith("\n")
     assert "1/4 windows, 1,234 rows" in drawn and day_range(*WINDOWS[1]) in drawn
     assert "[########################] 4/4 windows, 5,000 rows" in drawn
+
+
+async def test_columns_in_another_order_or_missing_are_mapped_onto_the_known_header(tmp_path):
+    """A stream shape the demo server never sends (reordered, missing and new columns): a
+    service whose raw CSV windows are given here, line by line as the real service yields them."""
+    out = tmp_path / "events.csv"
+    windows = {
+        WINDOWS[0]: [b"time,type,id\r\n", b"2026-09-12T00:00:00Z,file-download,a\r\n"],
+        WINDOWS[1]: [b"time,type,id\r\n"],  # a window without rows
+        WINDOWS[2]: [
+            b"type,time,id,mirror\r\n",
+            b'pixel fetch,2026-11-15T00:00:00Z,b,"eu,\r\n',
+            b'west"\r\n',
+            b"pixel fetch,2026-11-16T00:00:00Z,b,dup\r\n",  # a repeat of id b: dropped
+        ],
+    }
+
+    class RawWindows:
+        def stream_package_events_csv(self, package_id, start, end):
+            return self._lines(windows[(start, end)])
+
+        async def _lines(self, lines):
+            for line in lines:
+                yield line
+
+    result = await export_events(RawWindows(), SCOPE, RANGE_START, RANGE_END, out)
+
+    assert result.complete and result.rows == 2
+    header, rows = read_csv(out)
+    assert header == [*EVENT_COLUMNS, "id", "mirror"]
+    as_dicts = [dict(zip(header, row)) for row in rows]
+    assert [(d["type"], d["time"], d["id"], d["mirror"]) for d in as_dicts] == [
+        ("file-download", "2026-09-12T00:00:00Z", "a", ""),
+        ("pixel fetch", "2026-11-15T00:00:00Z", "b", "eu,\r\nwest"),
+    ]
+    assert all(len(row) == len(header) for row in rows)

@@ -41,6 +41,7 @@ async def test_errors_on_every_browse_screen_keep_the_app_alive(app_factory, dem
         app.open_orgs()
         await settle(pilot)
         assert isinstance(app.screen, OrganizationsScreen)
+        await press(pilot, "r")  # refresh drops the cache, so the list request fails too
         assert "⚠" in status_text(app.screen.query_one(ResourceTable))
         app.open_org("acme")
         await settle(pilot)

@@ -230,3 +230,18 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
         await pilot.pause()
         assert any("Read-only mode" in n.message for n in app._notifications)
     assert set(demo_store.packages) == before
+
+
+async def test_command_palette_jumps_to_a_package(app_factory) -> None:
+    from textual.command import CommandPalette
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"package roadrunner")
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, PackageScreen)
+        assert app.screen.package.name == "roadrunner"

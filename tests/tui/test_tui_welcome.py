@@ -1,0 +1,46 @@
+"""First run: no token, no demo -> Welcome. The token is checked against the server before it
+is saved (mode 0600), and never shown."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+
+from textual.widgets import Input
+
+from scarf_tui.config import Settings
+from scarf_tui.screens.packages import PackagesScreen
+from scarf_tui.screens.welcome import WelcomeScreen
+
+from .helpers import make_app, press, settle
+
+WRONG = "wrong-token-123"
+
+
+async def test_welcome_checks_then_saves_the_token(live_server, tmp_path, monkeypatch) -> None:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("SCARF_TUI_CONFIG", str(config))
+    app = make_app(None, settings=Settings(api_url=live_server), username=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        token_input = app.screen.query_one("#token", Input)
+        assert token_input.password
+
+        await pilot.press(*WRONG)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, WelcomeScreen)
+        assert not config.exists()
+        status = str(app.screen.query_one("#welcome-status").render())
+        assert "⚠" in status and WRONG not in status
+        assert WRONG not in str(app.export_screenshot())
+
+        token_input.value = ""
+        await pilot.press(*"demo")
+        await press(pilot, "tab", *"maintainer", "enter")
+        assert isinstance(app.screen, PackagesScreen)
+        assert app.username == "maintainer"
+        assert config.exists()
+        assert stat.S_IMODE(config.stat().st_mode) == 0o600
+        saved = tomllib.loads(config.read_text())
+        assert saved["token"] == "demo" and saved["username"] == "maintainer"
