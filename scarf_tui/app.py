@@ -48,10 +48,9 @@ class PackageJumpProvider(Provider):
         matcher = self.matcher(query)
         app: Any = self.app
         for pkg in self._packages:
-            name = safe_str(pkg.name)
-            score = matcher.match(name)
+            label = safe(f"package {safe_str(pkg.name)}  ({pkg.library_type or '?'}, {safe_str(pkg.owner)})")
+            score = max(matcher.match(safe_str(pkg.name)), matcher.match(label.plain))
             if score > 0:
-                label = safe(f"package {name}  ({pkg.library_type or '?'}, {safe_str(pkg.owner)})")
                 yield Hit(score, label, partial(app.open_package, pkg), text=label.plain,
                           help="Open this package")
 
@@ -81,9 +80,9 @@ class OrganizationJumpProvider(Provider):
         app: Any = self.app
         for name in self._names:
             plain = safe_str(name)
-            score = matcher.match(plain)
+            label = safe(f"organization {plain}")
+            score = max(matcher.match(plain), matcher.match(label.plain))
             if score > 0:
-                label = safe(f"organization {plain}")
                 yield Hit(score, label, partial(app.open_org, name), text=label.plain,
                           help="Open this organization")
 

@@ -55,7 +55,7 @@ class DomainsPane(EditorPane[Domain]):
         Binding("x,ctrl+d", "delete_domain", "Delete", id="domains.delete"),
         Binding("r", "refresh", "Reload", id="domains.refresh"),
     ]
-    COLUMNS = (("id", "id"), ("name", "name"))
+    COLUMNS = (("name", "name"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_domain", "delete_domain"})
     EMPTY_TEXT = "No domains yet. Press n to add one."
     HINT = "n new domain · x delete · r reload"
@@ -76,7 +76,7 @@ class DomainsPane(EditorPane[Domain]):
         return str(item.id)
 
     def cells(self, item: Domain) -> Sequence[object]:
-        return (safe_text(item.id), safe_text(item.name))
+        return (safe_text(item.name), safe_text(item.id))
 
     def action_new_domain(self) -> None:
         if not self.may_write():

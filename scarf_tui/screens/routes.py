@@ -58,14 +58,12 @@ class RouteForm(EditorForm[bool, RouteDraft]):
 
     def compose_fields(self) -> ComposeResult:
         yield FormField(
-            "Template path (incoming request path)",
+            "Template path: starts with '/'; {name} is one segment, {+path} several",
             Input(placeholder="/project/{platform}/{version}/file.tar.gz", id="route-template"),
-            hint="Starts with '/'. {name} matches one segment, {+path} several.",
         )
         yield FormField(
-            "Outgoing URL",
+            "Outgoing URL: may use only the template path's variables",
             Input(placeholder="https://example.com/downloads/{platform}/project-{version}.tar.gz", id="route-outgoing"),
-            hint="May use only the variables the template path defines.",
         )
 
     def extra(self) -> ComposeResult:
@@ -102,7 +100,8 @@ class RoutesPane(EditorPane[Route]):
         Binding("x,ctrl+d", "delete_route", "Delete", id="routes.delete"),
         Binding("r", "refresh", "Reload", id="routes.refresh"),
     ]
-    COLUMNS = (("id", "id"), ("template", "templatePath"), ("outgoing", "outgoingUrl"))
+    # The id is last: it is long and the least telling at 80 columns.
+    COLUMNS = (("template", "templatePath"), ("outgoing", "outgoingUrl"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_route", "delete_route"})
     EMPTY_TEXT = "No routes yet. Press n to add one."
     HINT = "n new route · x delete · r reload"
@@ -125,7 +124,7 @@ class RoutesPane(EditorPane[Route]):
         return str(item.id)
 
     def cells(self, item: Route) -> Sequence[object]:
-        return (safe_text(item.id), safe_text(item.template_path), safe_text(item.outgoing_url))
+        return (safe_text(item.template_path), safe_text(item.outgoing_url), safe_text(item.id))
 
     def action_new_route(self) -> None:
         if not self.may_write():

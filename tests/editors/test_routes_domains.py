@@ -23,11 +23,11 @@ async def open_domains(service, store, name="acme-downloads", kind="file", **kwa
 
 
 def route_rows(store, uuid):
-    return [(r["id"], r["templatePath"], r["outgoingUrl"]) for r in store.routes[uuid]]
+    return [(r["templatePath"], r["outgoingUrl"], r["id"]) for r in store.routes[uuid]]
 
 
 def domain_rows(store, uuid):
-    return [(d["id"], d["name"]) for d in store.domains[uuid]]
+    return [(d["name"], d["id"]) for d in store.domains[uuid]]
 
 
 # --- routes ----------------------------------------------------------------------------------
@@ -222,9 +222,9 @@ async def test_hostile_route_and_domain_render_literally(hostile_store):
     app = EditorHost(service, lambda: RoutesPane(package))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
-        templates = [row[1] for row in table_rows(app.query_one(RoutesPane).table)]
+        templates = [row[0] for row in table_rows(app.query_one(RoutesPane).table)]
         assert any("[@click=app.quit]x[/]" in t for t in templates)
-        outgoing = [row[2] for row in table_rows(app.query_one(RoutesPane).table)]
+        outgoing = [row[1] for row in table_rows(app.query_one(RoutesPane).table)]
         assert all("\x1b" not in o for o in outgoing)
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmDialog)
@@ -233,6 +233,6 @@ async def test_hostile_route_and_domain_render_literally(hostile_store):
     app = EditorHost(service, lambda: DomainsPane(package))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
-        names = [row[1] for row in table_rows(app.query_one(DomainsPane).table)]
+        names = [row[0] for row in table_rows(app.query_one(DomainsPane).table)]
         assert any("漢字" in n and "שלום" in n for n in names)
     await service.aclose()

@@ -233,7 +233,7 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
 
 
 async def test_command_palette_jumps_to_a_package(app_factory) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
 
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -241,7 +241,12 @@ async def test_command_palette_jumps_to_a_package(app_factory) -> None:
         await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"package roadrunner")
-        await settle(pilot)
-        await press(pilot, "enter")
+        hits = app.screen.query_one(CommandList)
+        for _ in range(200):  # wait for the palette's search to deliver hits
+            if hits.option_count:
+                break
+            await pilot.pause(0.01)
+        assert hits.option_count
+        await press(pilot, "down", "enter")
         assert isinstance(app.screen, PackageScreen)
         assert app.screen.package.name == "roadrunner"
