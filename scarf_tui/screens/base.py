@@ -26,6 +26,10 @@ def describe_error(err: BaseException) -> str:
 class BaseScreen(Screen):
     """Subclasses implement compose_body(), crumbs() and reload()."""
 
+    # Each screen focuses what it means to (the table, the tab's pane) once that exists; Textual's
+    # auto-focus would grab the first focusable widget (a tab strip, a hidden filter) instead.
+    AUTO_FOCUS = ""
+
     # Actions that change server state: hidden from the footer and refused in read-only mode.
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
 
@@ -43,6 +47,9 @@ class BaseScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.update_crumbs()
+        # App-level checks (esc Back needs a screen to go back to) depend on the stack, which
+        # changed just now: recompute what the footer shows.
+        self.call_after_refresh(self.refresh_bindings)
 
     def crumbs(self) -> list[str]:
         return []

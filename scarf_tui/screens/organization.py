@@ -187,17 +187,27 @@ class OrganizationScreen(BaseScreen):
     def _focus_pane(self, tab: str) -> None:
         pane = self.query_one(f"#{tab}", TabPane)
         body: Any = pane.children[0] if pane.children else None
-        if body is not None and callable(getattr(body, "focus_table", None)):
-            body.focus_table()
+        target: Widget | None = None
+        if body is not None and isinstance(getattr(body, "table", None), DataTable):
+            target = body.table
+        if target is None and body is not None and body.can_focus:
+            target = body
+        if target is None:
+            target = next((t for t in pane.query(DataTable) if t.display), None)
+        if target is None:
+            target = next((w for w in pane.query("*") if w.can_focus), None)
+        if target is not None:
+            self._focus_when_ready(target, tab, 100)
+
+    def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
+        """Focus `widget` once it stops loading (a loading widget refuses focus), unless the
+        user has moved to another tab or focused something else meanwhile."""
+        if self.active_tab != tab or not widget.is_attached:
             return
-        tables = [w for w in pane.query(DataTable) if w.focusable]
-        if tables:
-            tables[0].focus()
+        if widget.loading and tries > 0:
+            self.set_timer(0.05, lambda: self._focus_when_ready(widget, tab, tries - 1))
             return
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        widget.focus()
 
     @on(ResourceTable.Opened, "#org-package-table")
     def _open_package(self, event: ResourceTable.Opened) -> None:

@@ -208,17 +208,27 @@ class PackageScreen(BaseScreen):
     def _focus_pane(self, tab: str) -> None:
         pane = self.query_one(f"#{tab}", TabPane)
         body: Any = pane.children[0] if pane.children else None
-        if body is not None and callable(getattr(body, "focus_table", None)):
-            body.focus_table()
+        target: Widget | None = None
+        if body is not None and isinstance(getattr(body, "table", None), DataTable):
+            target = body.table
+        if target is None and body is not None and body.can_focus:
+            target = body
+        if target is None:
+            target = next((t for t in pane.query(DataTable) if t.display), None)
+        if target is None:
+            target = next((w for w in pane.query("*") if w.can_focus), None)
+        if target is not None:
+            self._focus_when_ready(target, tab, 100)
+
+    def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
+        """Focus `widget` once it stops loading (a loading widget refuses focus), unless the
+        user has moved to another tab or focused something else meanwhile."""
+        if self.active_tab != tab or not widget.is_attached:
             return
-        tables = [w for w in pane.query(DataTable) if w.focusable]
-        if tables:
-            tables[0].focus()
+        if widget.loading and tries > 0:
+            self.set_timer(0.05, lambda: self._focus_when_ready(widget, tab, tries - 1))
             return
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        widget.focus()
 
     # --- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -269,32 +279,18 @@ class PackageScreen(BaseScreen):
         if self.scarf.refuse_if_read_only():
             return
         try:
-            from scarf_tui.widgets.confirm import TypeToConfirm
+            from scarf_tui.screens.package_form import DeletePackageScreen
         except ImportError:
             self.notify("The delete confirmation is not available in this build.", severity="warning")
             return
         pkg = self.package
-        prompt = (
-            f"Delete package {safe_str(pkg.name)} (owner {safe_str(pkg.owner)})? "
-            "This cannot be undone. Type its name to confirm."
-        )
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self._delete()
+        def done(deleted: bool | None) -> None:
+            self.scarf.service.invalidate()
+            if deleted:
+                self.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
+                self.scarf.go_back(reload=True)
+            else:
+                self._reread()
 
-        self.app.push_screen(TypeToConfirm(prompt, pkg.name), confirmed)
-
-    @work(exclusive=True, group="package-write", exit_on_error=False)
-    async def _delete(self) -> None:
-        service = self.scarf.service
-        try:
-            await service.delete_package(self.package.uuid)
-        except Exception as err:  # noqa: BLE001
-            self.show_error(err)
-            service.invalidate()
-            self._reread()
-            return
-        service.invalidate()
-        self.notify(f"Deleted package {safe_str(self.package.name)}.", markup=False)
-        self.scarf.go_back()
+        self.app.push_screen(DeletePackageScreen(pkg), done)

@@ -246,32 +246,18 @@ class PackageTable(ResourceTable):
         if pkg is None:
             return
         try:
-            from scarf_tui.widgets.confirm import TypeToConfirm
+            from scarf_tui.screens.package_form import DeletePackageScreen
         except ImportError:
             self.app.notify("The delete confirmation is not available in this build.", severity="warning")
             return
-        prompt = (
-            f"Delete package {safe_str(pkg.name)} ({pkg.library_type or 'unknown type'}, "
-            f"owner {safe_str(pkg.owner)})? This cannot be undone. Type its name to confirm."
-        )
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self._delete(pkg)
+        def done(deleted: bool | None) -> None:
+            # The dialog ran the request (a refusal stays inside it with the server's sentence);
+            # either way, show what the server now holds.
+            if deleted:
+                self.app.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
+            self.app.service.invalidate()  # type: ignore[attr-defined]
+            self.load()
+            self.post_message(PackageTable.Changed())
 
-        self.app.push_screen(TypeToConfirm(prompt, pkg.name), confirmed)
-
-    @work(exclusive=True, group="package-table-write", exit_on_error=False)
-    async def _delete(self, pkg: Package) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
-        try:
-            await service.delete_package(pkg.uuid)
-        except Exception as err:  # noqa: BLE001
-            from scarf_tui.screens.base import describe_error
-
-            self.app.notify(describe_error(err), severity="error", markup=False)
-        else:
-            self.app.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
-        service.invalidate()
-        self.load()  # show what the server now holds
-        self.post_message(PackageTable.Changed())
+        self.app.push_screen(DeletePackageScreen(pkg), done)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.widgets.data_table import ColumnKey
 
 from scarf_tui.widgets.safe_text import safe
@@ -82,6 +82,7 @@ class ResourceTable(Vertical):
     }
     ResourceTable > ResourceDataTable { height: 1fr; }
     ResourceTable > .status { height: 1; padding: 0 1; color: $text-muted; }
+    ResourceTable > #spinner { height: 1; }
     ResourceTable > .status.-error { color: $text-error; background: $error-muted; }
     """
 
@@ -123,20 +124,24 @@ class ResourceTable(Vertical):
         self.error: str | None = None
         self._visible: list[Row] = []
         self.flex_width = 30
+        self.loading_rows = False
         self._flex_applied = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
             yield Static("/", classes="prompt")
-            yield FilterInput(placeholder="filter (start with ! to invert; enter accepts, esc clears)", id="filter")
+            field_ = FilterInput(placeholder="filter (start with ! to invert; enter accepts, esc clears)", id="filter")
+            field_.can_focus = False  # only while the filter bar shows
+            yield field_
         table = ResourceDataTable(cursor_type="row", zebra_stripes=True, id="table")
         for column in self.columns:
             table.add_column(column.label, key=column.key, width=column.width)
         yield table
+        spinner = LoadingIndicator(id="spinner")
+        spinner.display = False
+        yield spinner
         yield Static("", classes="status", id="status")
 
-    def on_mount(self) -> None:
-        self.filter_input.can_focus = False
 
     # --- parts --------------------------------------------------------------------------------
     @property
@@ -149,20 +154,23 @@ class ResourceTable(Vertical):
 
     # --- data ---------------------------------------------------------------------------------
     def set_loading(self, loading: bool) -> None:
-        self.table.loading = loading
+        # A spinner row rather than `table.loading`: a loading widget cannot take focus, and the
+        # table must keep it (and keep showing the previous rows while a refresh runs).
+        self.loading_rows = loading
+        self.query_one("#spinner").display = loading
         if loading:
             self._set_status(f"loading {self.noun}…")
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.error = None
         self.rows = list(rows)
-        self.table.loading = False
+        self.set_loading(False)
         self.refresh_rows()
 
     def set_error(self, message: str) -> None:
         """Inline error state: the table keeps what it had; the status line says what failed."""
         self.error = message
-        self.table.loading = False
+        self.set_loading(False)
         self._render_status()
 
     def update_cell(self, row_key: str, column: str, value: Text, sort_value: Any = None) -> None:

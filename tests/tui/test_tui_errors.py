@@ -63,3 +63,30 @@ async def test_invalid_json_is_reported_not_raised(demo_store) -> None:
             assert app.is_running and table.error
     finally:
         await service.aclose()
+
+
+async def test_no_export_access_leaves_the_trend_blank_with_a_notice(demo_store) -> None:
+    import httpx
+
+    from scarf_tui.api import make_service
+    from scarf_tui.demo import NOEXPORT_TOKEN
+    from scarf_tui.demo.app import create_app
+
+    service = make_service(
+        "http://demo.invalid/api",
+        NOEXPORT_TOKEN,
+        transport=httpx.ASGITransport(app=create_app(demo_store)),
+        backoff=0.0,
+    )
+    app = make_app(service, username="visitor")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one(PackageTable)
+            assert table.visible_rows and table.error is None
+            assert all(r.cells["trend"].plain == "" for r in table.visible_rows)
+            assert "export" in table.trend_notice
+            assert "export" in status_text(table)
+            assert not any(n.severity == "error" for n in app._notifications)
+    finally:
+        await service.aclose()
