@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.events import Key
 from textual.screen import Screen
 
 from scarf_tui.api.service import ScarfService
@@ -179,6 +180,27 @@ class ScarfApp(App):
             self.notify("Read-only mode: this change was refused.", severity="warning")
             return True
         return False
+
+    def on_key(self, event: Key) -> None:
+        """In read-only mode the write keys are hidden and inert; say so when one is pressed."""
+        if self.read_only and event.key in self._write_keys():
+            event.stop()
+            self.refuse_if_read_only()
+
+    def _write_keys(self) -> set[str]:
+        """Keys of write bindings (a node's WRITE_ACTIONS) on the focus path, keymap applied."""
+        keys: set[str] = set()
+        node: Any = self.screen.focused or self.screen
+        while node is not None and node is not self:
+            writes = getattr(node, "WRITE_ACTIONS", ())
+            if writes:
+                for cls in type(node).__mro__:
+                    for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+                        if binding.action.partition("(")[0] in writes:
+                            remapped = self.settings.keymap.get(binding.id or "", binding.key)
+                            keys.update(k.strip() for k in remapped.split(","))
+            node = node.parent
+        return keys
 
     # --- navigation ---------------------------------------------------------------------------
     def _packages_screen(self, org: str | None) -> Screen:

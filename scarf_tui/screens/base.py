@@ -75,6 +75,17 @@ class BaseScreen(Screen):
         """The organization that :members/:org apply to, if any."""
         return None
 
+    @staticmethod
+    def pane_copy_target(pane: object) -> str | None:
+        """What `y` copies from an editor pane's selected row: a username, a name, or an id."""
+        cursor_item = getattr(pane, "cursor_item", None)
+        item = cursor_item() if callable(cursor_item) else None
+        for attribute in ("username", "name", "id"):
+            value = getattr(item, attribute, None)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
     def show_error(self, err: BaseException, *, title: str = "") -> str:
         message = describe_error(err)
         self.app.notify(message, title=title, severity="error", markup=False)

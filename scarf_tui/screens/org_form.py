@@ -52,16 +52,25 @@ class OrganizationFormScreen(EditorForm[Organization, OrganizationDraft]):
             Input(self._initial("billing_email"), placeholder="billing@example.com", id="org-billing"),
         )
 
+    def _judge(self, attr: str, typed: str, problem: str | None) -> str | None:
+        """A value the server already holds and the user left alone is not ours to refuse."""
+        if problem and self.existing is not None and typed == self._initial(attr).strip():
+            return None
+        return problem
+
     def collect(self) -> OrganizationDraft | None:
         name = self.value("org-name").strip()
         description = self.value("org-description").strip()
         website = self.value("org-website").strip()
         billing = self.value("org-billing").strip()
         problems = {
-            "org-name": validate_name(name, what="The name"),
+            "org-name": self._judge("name", name, validate_name(name, what="The name")),
             "org-description": None,
+            # Always judged: the API layer refuses a bad website even when the server holds it.
             "org-website": validate_url(website, what="The website") if website else None,
-            "org-billing": validate_email(billing, what="The billing email"),
+            "org-billing": self._judge(
+                "billing_email", billing, validate_email(billing, what="The billing email")
+            ),
         }
         if not self.check_fields(problems):
             return None

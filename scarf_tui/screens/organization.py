@@ -91,8 +91,15 @@ class OrganizationScreen(BaseScreen):
         return ["organizations", self.org_name, tab]
 
     def copy_target(self) -> str | None:
+        """The selected package's uuid or member's username, else the organization's name."""
         pkg = self.context_package()
-        return pkg.uuid if pkg is not None and self.active_tab == "org-packages" else self.org_name
+        if pkg is not None:
+            return pkg.uuid
+        if self.active_tab == "members":
+            pane = self.query_one("#members", TabPane)
+            if pane.children and (target := self.pane_copy_target(pane.children[0])):
+                return target
+        return self.org_name
 
     def context_org(self) -> str | None:
         return self.org_name

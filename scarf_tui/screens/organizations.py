@@ -24,7 +24,7 @@ from scarf_tui.widgets.safe_text import safe, safe_str
 COLUMNS = (
     Column("name", "Name", width=18),
     Column("description", "Description", flex=True),
-    Column("website", "Website", width=22),
+    Column("website", "Website", width=24),
     Column("packages", "Packages", width=8),
     Column("source", "From", width=8),
 )

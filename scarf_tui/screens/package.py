@@ -136,6 +136,11 @@ class PackageScreen(BaseScreen):
         return [self.package.owner, self.package.name, self.active_tab]
 
     def copy_target(self) -> str | None:
+        """The selected row of the active pane (a username, domain, route id), else the uuid."""
+        if self.active_tab != "overview":
+            pane = self.query_one(f"#{self.active_tab}", TabPane)
+            if pane.children and (target := self.pane_copy_target(pane.children[0])):
+                return target
         return self.package.uuid
 
     def context_package(self) -> Package | None:

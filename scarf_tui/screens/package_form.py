@@ -9,6 +9,7 @@ domain rules before anything is sent.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select, TextArea
@@ -75,7 +76,7 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
         if existing_type and existing_type not in types:
             types.append(existing_type)  # an unknown kind is kept as text, still shown
         type_select: Select[str] = Select(
-            [(safe_str(t), t) for t in types],
+            [(Text(safe_str(t)), t) for t in types],  # an unknown type came from the server: never markup
             prompt="Choose a type",
             value=existing_type if existing_type else Select.NULL,
             disabled=self.existing is not None,
@@ -132,6 +133,12 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
             self._show_type_fields(self.library_type())
 
     # --- validation ----------------------------------------------------------------------------
+    def _judge(self, attr: str, typed: str, problem: str | None) -> str | None:
+        """A value the server already holds and the user left alone is not ours to refuse."""
+        if problem and self.existing is not None and typed == self._initial(attr).strip():
+            return None
+        return problem
+
     def collect(self) -> PackageDraft | None:
         name = self.value("pkg-name").strip()
         short = self.value("pkg-short").strip()
@@ -143,9 +150,12 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
         repo = self.value("pkg-repo").strip()
 
         problems: dict[str, str | None] = {
-            "pkg-name": validate_name(name, what="The name"),
-            "pkg-short": validate_required(short, what="The short description"),
+            "pkg-name": self._judge("name", name, validate_name(name, what="The name")),
+            "pkg-short": self._judge(
+                "short_description", short, validate_required(short, what="The short description")
+            ),
             "pkg-type": None,
+            # Always judged: the API layer refuses a bad website even when the server holds it.
             "pkg-website": validate_url(website, what="The website") if website else None,
             "pkg-backend": None,
             "pkg-public": None,

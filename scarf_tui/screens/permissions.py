@@ -114,6 +114,10 @@ class PermissionsPane(EditorPane[Grant]):
         mark = Text(MARK, style="bold") if item.username in self.marked else Text(" ")
         return (mark, safe_text(item.username), level_text(level_of(item), styles=LEVEL_STYLES))
 
+    def items_loaded(self) -> None:
+        # A mark on a user the server no longer lists would silently shrink the next change.
+        self.marked &= {g.username for g in self.items}
+
     def status_text(self) -> Text:
         if self.marked:
             return Text(f"{len(self.marked)} marked: a level key sets all of them at once.", style="bold")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
@@ -122,8 +122,12 @@ class CommandBar(ModalScreen[str | None]):
     DEFAULT_CSS = """
     CommandBar { align: left top; background: $background 40%; }
     CommandBar > Vertical { height: auto; width: 100%; margin-top: 1; background: $panel; }
-    CommandBar CommandInput { border: tall $accent; }
-    CommandBar .hint { color: $text-muted; padding: 0 1; height: auto; }
+    CommandBar #command-line { height: 1; background: $boost; }
+    CommandBar #command-line > .prompt { width: 2; padding-left: 1; color: $accent; text-style: bold; }
+    CommandBar CommandInput, CommandBar CommandInput:focus {
+        border: none; height: 1; padding: 0; width: 1fr; background: $boost;
+    }
+    CommandBar .hint { color: $text-muted; padding: 0 1; height: auto; border-top: solid $accent 40%; }
     """
 
     BINDINGS = [
@@ -136,11 +140,13 @@ class CommandBar(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield CommandInput(
-                placeholder=":pkgs  :pkg NAME  :orgs  :org NAME  :perms  :q   (tab completes)",
-                suggester=CommandSuggester(self._names),
-                id="command",
-            )
+            with Horizontal(id="command-line"):
+                yield Static(":", classes="prompt")
+                yield CommandInput(
+                    placeholder="pkgs  pkg NAME  orgs  org NAME  perms  q   (tab completes, esc closes)",
+                    suggester=CommandSuggester(self._names),
+                    id="command",
+                )
             yield Static("\n".join(HELP_LINES), classes="hint", markup=False)
 
     def on_mount(self) -> None:

@@ -14,7 +14,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowKey
@@ -62,8 +61,14 @@ class EditorPane(Widget, Generic[Item]):
     def cells(self, item: Item) -> Sequence[Any]:
         raise NotImplementedError
 
+    def items_loaded(self) -> None:
+        """Called after each successful read, before the table is refilled."""
+
     def status_text(self) -> Text:
         """The line under the title when nothing went wrong."""
+        if read_only(self):
+            empty = "Nothing here. " if self.loaded and not self.items else ""
+            return Text(f"{empty}Read-only mode: changes are switched off · r reload", style="dim")
         if self.loaded and not self.items:
             return Text(self.EMPTY_TEXT, style="dim")
         return Text(self.HINT, style="dim")
@@ -153,6 +158,7 @@ class EditorPane(Widget, Generic[Item]):
             return False
         self.items = list(items)
         self.loaded = True
+        self.items_loaded()
         self.table.loading = False
         self._fill_table()
         self._show_status(None)

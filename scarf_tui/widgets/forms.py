@@ -8,9 +8,9 @@ refused request shows the server's sentence inside the still-open form.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -392,11 +392,3 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         if self._on_failure is not None:
             self._on_failure()
 
-
-def option_pairs(values: Iterable[str]) -> list[tuple[str, str]]:
-    """(label, value) pairs for a Select."""
-    return [(v, v) for v in values]
-
-
-def any_of(values: Iterable[Any]) -> list[str]:
-    return [getattr(v, "value", v) for v in values]

@@ -95,6 +95,7 @@ class PackageTable(ResourceTable):
         self.packages: list[Package] = []
         self.loaded = False
         self.trend_notice = ""
+        self._select_after_load: str | None = None
         self.trend_exceptions: dict[str, Exception] = {}  # owner -> why its trend is blank
 
     def on_mount(self) -> None:
@@ -127,7 +128,10 @@ class PackageTable(ResourceTable):
         app.remember_names("package", (p.name for p in packages))
         app.remember_names("org", (p.owner for p in packages if p.owner != app.username))
         self.set_rows([package_row(p) for p in packages])
-        if self.table.row_count:
+        if self._select_after_load is not None:
+            self.select_key(self._select_after_load)
+            self._select_after_load = None
+        elif self.table.row_count and self.table.cursor_row < 0:
             self.table.move_cursor(row=0)
         self._load_trends(packages)
 
@@ -230,14 +234,10 @@ class PackageTable(ResourceTable):
         if not result:
             return
         self.app.service.invalidate()  # type: ignore[attr-defined]
-        self.load()
         if isinstance(result, Package):
-            self.call_after_refresh(self._select_later, result.uuid)
+            self._select_after_load = result.uuid  # land on the new package once listed
+        self.load()
         self.post_message(PackageTable.Changed())
-
-    def _select_later(self, uuid: str) -> None:
-        if self.loaded:
-            self.select_key(uuid)
 
     def action_delete_package(self) -> None:
         if self.app.refuse_if_read_only():  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@ to wait for workers and to read what a pane's table shows."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -72,16 +71,6 @@ def package_uuid(store: DemoStore, owner: str, name: str, library_type: str | No
         ):
             return uuid
     raise LookupError(f"no package {owner}/{name}/{library_type}")
-
-
-async def wait_until(condition, *, limit_s: float = 10.0) -> None:
-    """Wait for something the server does on its own time (not an assertion about timing)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit_s
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await asyncio.sleep(0.05)
 
 
 def _busy(app: Any) -> bool:

@@ -12,12 +12,13 @@ from .conftest import RequestLog, notifications, package_uuid, settle
 from .host import EditorHost
 
 
-async def type_into(pilot, form, input_id: str, text: str, *, clear: bool = True) -> None:
+async def type_into(pilot, form, input_id: str, text: str) -> None:
+    """Focus a field and replace its text (Input.Changed fires as for typing; key-by-key typing
+    is exercised by the pane tests)."""
     widget = form.query_one(f"#{input_id}", Input)
     widget.focus()
-    if clear:
-        widget.value = ""
-    await pilot.press(*text)
+    widget.value = text
+    await pilot.pause()
 
 
 async def test_create_docker_package_in_org_with_url_rule(logged_service, request_log: RequestLog, demo_store):
@@ -325,3 +326,22 @@ async def test_org_server_error(service, demo_store, demo_faults):
         assert "server error" in form.query_one("#form-error").message
         assert form.value("org-description") == "lost?"
     assert demo_store.orgs["acme"]["description"] == org.description
+
+
+async def test_edit_untyped_legacy_package(service, demo_store):
+    uuid = package_uuid(demo_store, "maintainer", "legacy-thing", None)
+    package = await service.get_package(uuid)
+    assert package.library_type is None
+    app = EditorHost(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        form = PackageFormScreen(existing=package)
+        app.push_screen(form)
+        await pilot.pause()
+        assert form.query_one("#pkg-type", Select).disabled
+        await type_into(pilot, form, "pkg-short", "Still here")
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        assert app.screen is not form
+    assert demo_store.packages[uuid]["shortDescription"] == "Still here"
+    assert demo_store.packages[uuid].get("libraryType") is None

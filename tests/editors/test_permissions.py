@@ -236,3 +236,11 @@ async def test_hostile_text_renders_literally(hostile_store):
         await settle(pilot)
         assert hostile_store.permissions[uuid][hostile_name] == "blocked"
     await service.aclose()
+
+
+async def test_read_only_says_so(service, demo_store):
+    app, _ = await open_pane(service, demo_store, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.query_one(PermissionsPane).query_one(".pane-status").content.plain
+        assert "Read-only" in status

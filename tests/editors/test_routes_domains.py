@@ -81,7 +81,10 @@ async def test_duplicate_route_422_from_server(service, demo_store):
     existing = demo_store.routes[uuid][0]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n", *existing["templatePath"], "tab", *"https://other.example/{platform}/{version}", "enter", "y")
+        await pilot.press("n")
+        app.screen.query_one("#route-template").value = existing["templatePath"]
+        app.screen.query_one("#route-outgoing").value = "https://other.example/{platform}/{version}"
+        await pilot.press("enter", "y")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, RouteForm)

@@ -85,8 +85,8 @@ def fill(input_id: str, text: str):
     async def run(pilot: Pilot) -> None:
         widget = pilot.app.screen.query_one(f"#{input_id}", Input)
         widget.focus()
-        widget.value = ""
-        await pilot.press(*text)
+        widget.value = text
+        widget.cursor_position = len(text)
 
     return run
 

@@ -219,6 +219,8 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
         shown = {b.binding.id for b in app.screen.active_bindings.values()}
         assert "packages.new" not in shown and "packages.delete" not in shown
         await press(pilot, "n")
+        assert isinstance(app.screen, PackagesScreen)
+        assert [n.message for n in app._notifications] == ["Read-only mode: this change was refused."]
         await press(pilot, "ctrl+d")
         assert isinstance(app.screen, PackagesScreen)
         await press(pilot, "enter")
@@ -226,9 +228,8 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
         assert "package.edit" not in {b.binding.id for b in app.screen.active_bindings.values()}
         await press(pilot, "e")
         assert isinstance(app.screen, PackageScreen)
+        assert any("Read-only mode" in n.message for n in app._notifications)  # e refused
         assert app.refuse_if_read_only() is True
-        await pilot.pause()
-        assert any("Read-only mode" in n.message for n in app._notifications)
     assert set(demo_store.packages) == before
 
 
@@ -250,3 +251,15 @@ async def test_command_palette_jumps_to_a_package(app_factory) -> None:
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, PackageScreen)
         assert app.screen.package.name == "roadrunner"
+
+
+async def test_copy_in_the_permissions_tab_takes_the_selected_username(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"widget-cli", "enter", "enter", "y")
+        assert app.clipboard == app.screen.package.uuid  # overview: the package id
+        await press(pilot, "p", "down", "y")
+        from scarf_tui.screens.permissions import PermissionsPane
+
+        assert app.clipboard == app.screen.query_one(PermissionsPane).cursor_item().username

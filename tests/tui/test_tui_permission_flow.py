@@ -20,7 +20,7 @@ async def test_permission_change_in_six_keystrokes_after_the_filter(app_factory,
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await press(pilot, "slash", *"widget-cli")  # the filter
+        await press(pilot, "slash", *"widget")  # the filter (widget-cli is the first match)
 
         keys: list[str] = []
 
@@ -31,6 +31,7 @@ async def test_permission_change_in_six_keystrokes_after_the_filter(app_factory,
         await key("enter")  # accept the filter
         await key("enter")  # open the package
         assert isinstance(app.screen, PackageScreen)
+        assert app.screen.package.uuid == uuid
         await key("p")  # permissions tab, focus in its table
         assert app.screen.active_tab == "permissions"
         table = app.focused
