@@ -32,20 +32,25 @@ TAB_ALIASES = {"members": "members", "packages": "org-packages", "charts": "org-
 
 
 def details_table(org: Organization) -> Table:
-    table = Table.grid(padding=(0, 2))
+    """Two label/value column pairs, so the details leave room for the tabs at 80x24."""
+    table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column(ratio=1)
-
-    def when(value: Any) -> Text:
-        return Text(format_when(value))
-
-    table.add_row("Name", safe(org.name, style="bold"))
-    table.add_row("Description", safe(org.description))
-    table.add_row("Website", safe(org.website) if org.website else Text("(none)", style="dim"))
-    table.add_row("Billing email", safe(org.billing_email))
-    table.add_row("Created", when(org.created_at))
-    table.add_row("Updated", when(org.updated_at))
-    return table
+    table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True)
+    website = safe(org.website) if org.website else Text("(none)", style="dim")
+    table.add_row("Name", safe(org.name, style="bold"), "Created", Text(format_when(org.created_at)))
+    table.add_row("Website", website, "Updated", Text(format_when(org.updated_at)))
+    table.add_row("Billing", safe(org.billing_email), "", "")
+    description = Table.grid(padding=(0, 1))
+    description.add_column(style="bold", no_wrap=True)
+    description.add_column(ratio=1)
+    description.add_row("About  ", safe(org.description))
+    outer = Table.grid(expand=True)
+    outer.add_column(ratio=1)
+    outer.add_row(table)
+    outer.add_row(description)
+    return outer
 
 
 class OrganizationScreen(BaseScreen):

@@ -146,10 +146,23 @@ class FieldError(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="field-error", markup=False)
+        self._reveal_pending = False
 
-    def show(self, message: str | None) -> None:
+    def show(self, message: str | None, *, reveal: bool = False) -> None:
+        was_visible = self.has_class("-visible") and self.size.height > 0
         self.update(Text(message or ""))
         self.set_class(bool(message), "-visible")
+        if message and reveal:
+            if was_visible:
+                self.call_after_refresh(self.scroll_visible, animate=False)
+            else:
+                # Not laid out yet: scroll once it has its size (see on_resize).
+                self._reveal_pending = True
+
+    def on_resize(self) -> None:
+        if self._reveal_pending and self.has_class("-visible"):
+            self._reveal_pending = False
+            self.scroll_visible(animate=False)
 
     @property
     def message(self) -> str:
@@ -302,19 +315,14 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
             if problem and first_bad is None:
                 first_bad = input_id
         if first_bad is not None:
-            widget = self.query_one(f"#{first_bad}")
-            widget.focus()
-            # Focus alone does not scroll when the field was already focused.
-            self.call_after_refresh(self._reveal, widget)
+            # Focus without its (animated) scroll; the message below the field is brought into
+            # view instead, which also shows the field.
+            self.query_one(f"#{first_bad}").focus(scroll_visible=False)
+            self.field_error(first_bad).show(problems[first_bad], reveal=True)
             self.show_form_error("Fix the marked fields, then save again.")
             return False
         self.show_form_error(None)
         return True
-
-    def _reveal(self, widget: Widget) -> None:
-        """Scroll a field and its inline message into view."""
-        target = widget.parent if isinstance(widget.parent, FormField) else widget
-        target.scroll_visible(animate=False)
 
     def show_form_error(self, message: str | None) -> None:
         self.query_one("#form-error", FieldError).show(message)

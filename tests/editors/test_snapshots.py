@@ -63,6 +63,12 @@ def steps(*actions: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awa
         for action in actions:
             await action(pilot)
             await settle(pilot)
+        # A scroll that followed a late layout (an inline message appearing) can leave the
+        # scrollbar a frame behind; one more full layout makes the picture deterministic.
+        await pilot.wait_for_animation()
+        pilot.app.screen.refresh(layout=True)
+        await pilot.pause()
+        await pilot.pause()
 
     return run
 
@@ -84,7 +90,8 @@ def push(make_screen):
 def fill(input_id: str, text: str):
     async def run(pilot: Pilot) -> None:
         widget = pilot.app.screen.query_one(f"#{input_id}", Input)
-        widget.focus()
+        widget.focus(scroll_visible=False)  # no animated scroll in a snapshot
+        widget.scroll_visible(animate=False)
         widget.value = text
         widget.cursor_position = len(text)
 
