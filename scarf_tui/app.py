@@ -100,12 +100,20 @@ class ScarfApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("colon", "command_bar", "Command", id="app.command_bar"),
+        # priority: handled as the key arrives, before the keys typed after it are routed to
+        # the focused widget (an Input focused still gets its ":" - it consumes printable keys).
+        Binding("colon", "command_bar", "Command", id="app.command_bar", priority=True),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("escape", "back", "Back", id="app.back"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("y", "copy", "Copy id", show=False, id="app.copy"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Tab moves focus as the key arrives: Textual's own tab binding runs only after the key
+        # has visited the focused widget, by which time the rest of a burst ("name⇥description",
+        # a paste, keystrokes batched over SSH) has already been typed into the old field.
+        # Widgets that use tab themselves (completion, indent) keep it: see check_action.
+        Binding("tab", "focus_now(1)", "Next field", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_now(-1)", "Previous field", show=False, priority=True, id="app.focus_previous"),
         Binding("ctrl+c", "quit", "Quit", show=False, id="app.quit_ctrl_c"),
     ]
 
@@ -142,6 +150,9 @@ class ScarfApp(App):
             self.push_screen(WelcomeScreen())
         else:
             self.open_packages()
+            if self.org:
+                # `--org NAME` lands on that organization's packages; esc goes back to yours.
+                self.open_org(self.org, tab="packages")
 
     async def on_unmount(self) -> None:
         if self._close_service_on_exit and self.service is not None:
@@ -155,6 +166,8 @@ class ScarfApp(App):
         self.username = username or self.username
         self._close_service_on_exit = owned
         self.switch_screen(self._packages_screen(None))
+        if self.org:
+            self.open_org(self.org, tab="packages")
 
     def start_demo(self) -> ScarfService:
         """The embedded demo server on a loopback socket (streaming needs a real socket)."""
@@ -256,6 +269,32 @@ class ScarfApp(App):
 
         self.push_screen(OrganizationScreen(name, tab=tab))
 
+    def open_export(self, package: str | None = None) -> None:
+        """The export dialog, prefilled from where the user is: a named or current package ->
+        its events; an organization -> its aggregates; else the user's aggregates. A charts
+        pane on screen lends its date range."""
+        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.screens.export import ExportScreen
+        from scarf_tui.widgets.chart_pane import ChartPane
+
+        screen = self.screen
+        here: Any = screen if isinstance(screen, BaseScreen) else None
+        dates: dict[str, Any] = {}
+        charts = [c for c in screen.query(ChartPane) if c.display and c.is_on_screen] if here else []
+        if charts:
+            dates = {"start": charts[0].date_range.start, "end": charts[0].date_range.end}
+        if package:
+            dialog = ExportScreen("events", package, **dates)
+        elif here and (pkg := here.context_package()):
+            dialog = ExportScreen("events", pkg.uuid, **dates)
+        elif here and (org := here.context_org()):
+            dialog = ExportScreen("aggregates", org, scope_type="org", **dates)
+        elif self.username:
+            dialog = ExportScreen("aggregates", self.username, scope_type="user", **dates)
+        else:
+            dialog = ExportScreen("events", **dates)
+        self.push_screen(dialog)
+
     def go_back(self, *, reload: bool = False) -> None:
         from scarf_tui.screens.base import BaseScreen
 
@@ -272,9 +311,31 @@ class ScarfApp(App):
 
         if action == "back":
             return len(self.screen_stack) > 2 and isinstance(self.screen, BaseScreen)
+        if action == "focus_now":
+            return self._focus_keys_free("tab" if parameters and parameters[0] == 1 else "shift+tab")
         if action in ("refresh", "copy", "command_bar"):
             return isinstance(self.screen, BaseScreen) and self.service is not None
         return True
+
+    def _focus_keys_free(self, key: str) -> bool:
+        """True when no widget on the focus path wants `key` for itself."""
+        focused = self.focused
+        if focused is None or focused.loading:
+            return False
+        for node in focused.ancestors_with_self:
+            if node is self.screen:
+                break
+            if node.check_consume_key(key, "\t" if key == "tab" else None):
+                return False
+            if node._bindings.key_to_bindings.get(key):
+                return False
+        return True
+
+    def action_focus_now(self, step: int) -> None:
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def action_back(self) -> None:  # type: ignore[override]
         self.go_back()
@@ -308,12 +369,15 @@ class ScarfApp(App):
         title = " › ".join(screen.crumbs()) if isinstance(screen, BaseScreen) else type(screen).__name__
         self.push_screen(HelpScreen(title or "scarf", help_entries(self, screen.active_bindings)))
 
-    def action_command_bar(self) -> None:
+    async def action_command_bar(self) -> None:
         def ran(text: str | None) -> None:
             if text:
                 self.run_command(text)
 
-        self.push_screen(CommandBar(self.known_names), ran)
+        # A terminal delivers ":orgs⏎" typed quickly (or pasted) as one burst. The binding is a
+        # priority one and we await the mount, so the app holds the rest of the burst until the
+        # bar's input has focus instead of routing it to the screen below.
+        await self.push_screen(CommandBar(self.known_names), ran)
 
     def run_command(self, text: str) -> None:
         """Carry out one `:` command; unknown input is explained, never fatal."""
@@ -332,6 +396,8 @@ class ScarfApp(App):
         name = command.name
         if name == "quit":
             self.exit()
+        elif name == "export":
+            self.open_export(arg)
         elif name == "help":
             self.action_help()
         elif name == "orgs":

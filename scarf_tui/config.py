@@ -16,6 +16,7 @@ a repr, str or message.
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,7 +96,18 @@ def _expect(value: Any, kind: type | tuple[type, ...], key: str, path: Path, des
     return value
 
 
+KNOWN_KEYS = ("api_url", "token", "username", "orgs", "read_only", "keymap")
+
+
 def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
+    # A misspelt key ("tokn") would otherwise be ignored without a word.
+    unknown = [str(key) for key in data if key not in KNOWN_KEYS]
+    if unknown:
+        names = ", ".join(repr(key) for key in unknown)
+        raise ConfigError(
+            f"In {path}, {names} {'is not a known setting' if len(unknown) == 1 else 'are not known settings'}"
+            f" (known: {', '.join(KNOWN_KEYS)})."
+        )
     settings = Settings()
     if "api_url" in data:
         settings.api_url = _expect(data["api_url"], str, "api_url", path, "a URL string").strip()
@@ -172,16 +184,19 @@ def save_settings(settings: Settings, path: Path | str | None = None) -> Path:
     text = tomli_w.dumps(settings_to_table(settings))
     try:
         file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # mkstemp creates a new file (O_EXCL) readable only by us; renaming it over the old
+        # config replaces the old file's mode too, so a 0644 config becomes 0600.
+        fd, name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+        temp = Path(name)
         try:
-            os.fchmod(fd, 0o600)  # O_CREAT's mode is masked by umask and ignored for old files
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, file)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        os.replace(temp, file)
     except OSError as exc:
         raise ConfigError(f"The config file {file} cannot be written ({exc.strerror or exc}).") from None
     return file

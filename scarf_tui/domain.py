@@ -323,10 +323,17 @@ def validate_date_range(start: date, end: date) -> str | None:
     return None
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_day(text: str, *, what: str = "date") -> date:
-    """Parse YYYY-MM-DD or raise ValueError with a readable sentence."""
+    """Parse YYYY-MM-DD or raise ValueError with a readable sentence. Only that form: the
+    API's dates are YYYY-MM-DD, and date.fromisoformat would also take 20261101 or 2026-W47-1."""
+    stripped = text.strip()
     try:
-        return date.fromisoformat(text.strip())
+        if not ISO_DAY.fullmatch(stripped):
+            raise ValueError(stripped)
+        return date.fromisoformat(stripped)
     except ValueError:
         raise ValueError(f"The {what} {text!r} is not a date in YYYY-MM-DD form.") from None
 

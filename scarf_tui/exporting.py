@@ -34,11 +34,11 @@ from scarf_tui.api.errors import (
     ConnectionFailed,
     ExportNotEnabled,
     InsecureURL,
-    InvalidResponse,
     NotFound,
     ScarfError,
     ValidationFailed,
 )
+from scarf_tui.api.v1 import csv_records
 from scarf_tui.domain import EVENT_COLUMNS, AggregateRow, Event, event_windows
 
 if TYPE_CHECKING:
@@ -386,30 +386,14 @@ WindowRecords = Callable[[date, date], AsyncIterator[Record]]
 
 
 async def _records_from_lines(lines: AsyncIterator[bytes]) -> AsyncIterator[Record]:
-    """Raw CSV lines (header first) -> records. A quoted field may span lines: a record ends at a
-    line end where the number of '"' seen so far is even."""
+    """Raw CSV lines (header first) -> records (see v1.csv_records for multi-line fields)."""
     header: list[str] | None = None
-    parts: list[bytes] = []
-    quotes = 0
-    async with aclosing(lines):
-        async for line in lines:
-            parts.append(line)
-            quotes += line.count(b'"')
-            if quotes % 2:
-                continue
-            raw = parts[0] if len(parts) == 1 else b"".join(parts)
-            parts = []
-            quotes = 0
-            fields = next(csv.reader([raw.decode("utf-8", errors="replace")]), [])
-            if not fields:
-                continue  # a blank line
-            if header is None:
-                header = [name.strip().lstrip("\ufeff") for name in fields]
-                yield header, None, None
-                continue
-            yield header, fields, raw
-    if parts:
-        raise InvalidResponse("The events stream ended inside a quoted field; the data is incomplete.")
+    async for fields, raw in csv_records(lines):
+        if header is None:
+            header = [name.strip().lstrip("\ufeff") for name in fields]
+            yield header, None, None
+            continue
+        yield header, fields, raw
 
 
 async def _records_from_events(events: AsyncIterator[Event]) -> AsyncIterator[Record]:

@@ -128,3 +128,39 @@ def test_unreadable_path_is_a_config_error(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_settings(bad, env={})
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('tokn = "abc"\n', "'tokn' is not a known setting (known: api_url, token, username, orgs, read_only, keymap)"),
+        ('url = "x"\nreadonly = true\n', "'url', 'readonly' are not known settings"),
+    ],
+)
+def test_unknown_keys_are_named_not_ignored(tmp_path: Path, text: str, fragment: str) -> None:
+    file = write(tmp_path / "config.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(file, env={})
+    message = str(info.value)
+    assert message.startswith(f"In {file}, ") and fragment in message and message.endswith(").")
+
+
+def test_save_creates_a_private_directory_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "fresh" / "config.toml"
+    save_settings(Settings(token=Token(SECRET)), target)
+    save_settings(Settings(token=Token(SECRET), username="again"), target)  # a rewrite keeps 0600
+    assert stat.S_IMODE(os.stat(target.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["config.toml"]
+    assert load_settings(target, env={}).username == "again"
+
+
+def test_a_config_error_never_shows_the_token(tmp_path: Path) -> None:
+    file = write(tmp_path / "config.toml", f'token = "{SECRET}"\nread_only = "{SECRET}"\nextra = 1\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(file, env={})
+    assert SECRET not in str(info.value)
+    file = write(tmp_path / "config.toml", f'token = "{SECRET}\n')  # unterminated string
+    with pytest.raises(ConfigError) as info:
+        load_settings(file, env={})
+    assert SECRET not in str(info.value)

@@ -84,3 +84,11 @@ def test_breakdown_labels():
     assert row.label == "pip 24.0"
     row = domain.AggregateRow("variable", date(2026, 1, 1), "p", 3, variable="platform", value="linux")
     assert row.label == "platform=linux"
+
+
+def test_parse_day_takes_only_yyyy_mm_dd():
+    assert domain.parse_day(" 2026-03-04 ") == date(2026, 3, 4)
+    # date.fromisoformat alone would accept these; the API's dates are YYYY-MM-DD only.
+    for text in ("20260304", "2026-W10-3", "2026-3-4", "٢٠٢٦-٠٣-٠٤"):
+        with pytest.raises(ValueError, match="is not a date in YYYY-MM-DD form"):
+            domain.parse_day(text)

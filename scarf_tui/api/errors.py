@@ -9,6 +9,7 @@ still renders it as data, never as markup).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
@@ -119,16 +120,28 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf", "nan" and the like are no promise at all.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def seconds_text(seconds: float) -> str:
+    """A wait for a sentence: whole seconds, rounded up ("3600 seconds", "1 second"), so an
+    HTTP-date Retry-After does not show as "3599.42 seconds"; below one second as given."""
+    if seconds >= 1:
+        whole = math.ceil(seconds)
+        return f"{whole} second" if whole == 1 else f"{whole} seconds"
+    return f"{seconds:g} seconds"
 
 
 def _texts(value: object) -> list[str]:
@@ -282,11 +295,7 @@ def error_from_response(
         return ValidationFailed(message, field_errors=fields, status=status)
     if status == 429:
         retry_after = parse_retry_after(headers.get("retry-after"))
-        when = (
-            f"try again in {retry_after:g} seconds"
-            if retry_after is not None
-            else "try again shortly"
-        )
+        when = f"try again in {seconds_text(retry_after)}" if retry_after is not None else "try again shortly"
         return RateLimited(
             f"Scarf is rate limiting requests (429): {when}.", retry_after=retry_after, status=status
         )

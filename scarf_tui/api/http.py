@@ -59,13 +59,21 @@ def reveal_token(token: TokenLike) -> str | None:
 
 
 def is_loopback_host(host: str) -> bool:
+    """A loopback IP literal, or "localhost" itself. Not "*.localhost": a plain resolver may
+    ask DNS for those, and the answer could point anywhere."""
     host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_in_process(transport: httpx.AsyncBaseTransport | None) -> bool:
+    """True for a transport that never touches the network (httpx.ASGITransport, a test's
+    MockTransport): no byte of the request leaves the process."""
+    return transport is not None and not isinstance(transport, httpx.AsyncHTTPTransport)
 
 
 def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> str:
@@ -84,8 +92,7 @@ def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = Non
     if parts.username or parts.password:
         raise InsecureURL("The API URL must not contain a user name or password; use a token.")
     if parts.scheme == "http":
-        in_process = transport is not None and not isinstance(transport, httpx.AsyncHTTPTransport)
-        if not (in_process or is_loopback_host(parts.hostname)):
+        if not (is_in_process(transport) or is_loopback_host(parts.hostname)):
             raise InsecureURL(
                 f"Refusing to send the API token over plain http:// to {sanitize(parts.hostname, limit=80)}; "
                 "use https:// (plain http is allowed only for localhost)."
@@ -141,6 +148,7 @@ class ApiClient:
         self.backoff = max(0.0, backoff)
         self.max_retry_after = max_retry_after
         self._limit = asyncio.Semaphore(concurrency)
+        self._in_process = is_in_process(transport)
         self.host = urlsplit(self.base_url).hostname or self.base_url
 
     def __repr__(self) -> str:
@@ -249,7 +257,8 @@ class ApiClient:
         while True:
             request = self._client.build_request(method, path, params=params, json=json)
             try:
-                response = await self._client.send(request, stream=stream)
+                async with asyncio.timeout(self._deadline(stream)):
+                    response = await self._client.send(request, stream=stream)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # The request never reached the server, so even a POST is safe to repeat.
                 if attempt < self.max_retries:
@@ -263,7 +272,7 @@ class ApiClient:
                 raise ConnectionFailed(
                     f"Could not connect to {self.host} ({_reason(exc)}); check the network or the API URL."
                 ) from None
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TimeoutError):
                 if idempotent and attempt < self.max_retries:
                     await asyncio.sleep(self._delay(attempt))
                     attempt += 1
@@ -314,6 +323,19 @@ class ApiClient:
                 error.retry_after = retry_after
             raise error
 
+    def _deadline(self, stream: bool) -> float | None:
+        """The overall limit on one send, on top of httpx's per-phase timeouts (which an
+        in-process transport such as httpx.ASGITransport ignores).
+
+        A plain request is bounded as a whole. A stream over the network is bounded up to its
+        headers (send returns then) and afterwards per read by httpx's read timeout, so a long
+        export that keeps delivering never times out. An in-process transport hands over a
+        stream's whole body inside send, so a bound there would cap the export's length, not
+        a stall: it gets none."""
+        if stream and self._in_process:
+            return None
+        return self.timeout
+
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         try:
             return await response.aread()
@@ -346,6 +368,7 @@ __all__ = [
     "USER_AGENT",
     "build_client",
     "check_base_url",
+    "is_in_process",
     "is_loopback_host",
     "reveal_token",
 ]

@@ -17,7 +17,6 @@ silently shorter result.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import date
@@ -134,6 +133,15 @@ class ScarfService:
             self._cache[key] = list(result) if isinstance(result, list) else result
         return result
 
+    async def _get_list(
+        self, path: str, model: type[v1.M], convert: Callable[[v1.M], T], *, what: str, items: str
+    ) -> list[T]:
+        """A cached GET of a JSON list of ``model``; ``what`` names the resource in request
+        errors ("organization 'acme'"), ``items`` the list in shape errors ("members of ...")."""
+        return await self._get(
+            path, lambda data: [convert(m) for m in v1.parse_list(model, data, what=items)], what=what
+        )
+
     async def _write(self, method: str, path: str, *, what: str, body: Any = None) -> Any:
         """Send a write; drop the cache whether or not it succeeded (a failed write may still
         have changed something, and the screen re-reads either way)."""
@@ -171,17 +179,14 @@ class ScarfService:
         return await self._organization_after_write(answer, draft.name)
 
     async def _organization_after_write(self, answer: Any, name: str) -> Organization:
-        parsed = _maybe(v1.OrganizationV1, answer)
-        if parsed is not None:
-            return v1.organization_from_v1(parsed)
+        if (organization := _answer(v1.OrganizationV1, v1.organization_from_v1, answer)) is not None:
+            return organization
         return await self.get_organization(name)
 
     async def list_org_packages(self, org: str) -> list[Package]:
-        what = f"packages of organization {_q(org)}"
-        return await self._get(
-            f"/v1/organizations/{_seg(org)}/packages",
-            lambda d: [v1.package_from_v1(m) for m in v1.parse_list(v1.PackageV1, d, what=what)],
-            what=f"organization {_q(org)}",
+        return await self._get_list(
+            f"/v1/organizations/{_seg(org)}/packages", v1.PackageV1, v1.package_from_v1,
+            what=f"organization {_q(org)}", items=f"packages of organization {_q(org)}",
         )
 
     async def create_org_package(self, org: str, draft: PackageDraft) -> Package:
@@ -189,17 +194,14 @@ class ScarfService:
         answer = await self._write(
             "POST", f"/v1/organizations/{_seg(org)}/packages", what=f"organization {_q(org)}", body=body
         )
-        parsed = _maybe(v1.PackageV1, answer)
-        if parsed is not None:
-            return v1.package_from_v1(parsed)
+        if (package := _answer(v1.PackageV1, v1.package_from_v1, answer)) is not None:
+            return package
         return _newest_named(await self.list_org_packages(org), draft.name)
 
     async def list_members(self, org: str) -> list[Member]:
-        what = f"members of organization {_q(org)}"
-        return await self._get(
-            f"/v1/organizations/{_seg(org)}/users",
-            lambda d: [v1.member_from_v1(m) for m in v1.parse_list(v1.OrganizationMemberV1, d, what=what)],
-            what=f"organization {_q(org)}",
+        return await self._get_list(
+            f"/v1/organizations/{_seg(org)}/users", v1.OrganizationMemberV1, v1.member_from_v1,
+            what=f"organization {_q(org)}", items=f"members of organization {_q(org)}",
         )
 
     async def upsert_member(self, org: str, username: str, role: MemberRole) -> None:
@@ -216,10 +218,8 @@ class ScarfService:
     # --- packages ----------------------------------------------------------------------------
 
     async def list_packages(self) -> list[Package]:
-        return await self._get(
-            "/v1/packages",
-            lambda d: [v1.package_from_v1(m) for m in v1.parse_list(v1.PackageV1, d, what="your packages")],
-            what="your packages",
+        return await self._get_list(
+            "/v1/packages", v1.PackageV1, v1.package_from_v1, what="your packages", items="your packages"
         )
 
     async def get_package(self, id_or_name: str, package_type: str | None = None) -> Package:
@@ -234,18 +234,16 @@ class ScarfService:
     async def create_package(self, draft: PackageDraft) -> Package:
         body = v1.package_to_v1(draft).to_wire()
         answer = await self._write("POST", "/v1/packages", what=f"package {_q(draft.name)}", body=body)
-        parsed = _maybe(v1.PackageV1, answer)
-        if parsed is not None:
-            return v1.package_from_v1(parsed)
+        if (package := _answer(v1.PackageV1, v1.package_from_v1, answer)) is not None:
+            return package
         return _newest_named(await self.list_packages(), draft.name)
 
     async def update_package(self, uuid: str, draft: PackageDraft) -> Package:
         """PUT the draft. Empty website/longDescription clear them; libraryType can't change."""
         body = v1.package_to_v1(draft).to_wire(clear=v1.PACKAGE_CLEARABLE)
         answer = await self._write("PUT", f"/v1/packages/{_seg(uuid)}", what=f"package {_q(uuid)}", body=body)
-        parsed = _maybe(v1.PackageV1, answer)
-        if parsed is not None:
-            return v1.package_from_v1(parsed)
+        if (package := _answer(v1.PackageV1, v1.package_from_v1, answer)) is not None:
+            return package
         return await self.get_package(uuid)
 
     async def delete_package(self, uuid: str) -> None:
@@ -254,11 +252,9 @@ class ScarfService:
     # --- permissions, routes, domains --------------------------------------------------------
 
     async def list_permissions(self, uuid: str) -> list[Grant]:
-        what = f"permissions of package {_q(uuid)}"
-        return await self._get(
-            f"/v1/packages/{_seg(uuid)}/permissions",
-            lambda d: [v1.grant_from_v1(m) for m in v1.parse_list(v1.PackagePermissionGetV1, d, what=what)],
-            what=f"package {_q(uuid)}",
+        return await self._get_list(
+            f"/v1/packages/{_seg(uuid)}/permissions", v1.PackagePermissionGetV1, v1.grant_from_v1,
+            what=f"package {_q(uuid)}", items=f"permissions of package {_q(uuid)}",
         )
 
     async def set_permissions(self, uuid: str, changes: Sequence[GrantChange]) -> None:
@@ -269,19 +265,16 @@ class ScarfService:
         await self._write("POST", f"/v1/packages/{_seg(uuid)}/permissions", what=f"package {_q(uuid)}", body=body)
 
     async def list_routes(self, uuid: str) -> list[Route]:
-        what = f"routes of package {_q(uuid)}"
-        return await self._get(
-            f"/v1/packages/{_seg(uuid)}/routes",
-            lambda d: [v1.route_from_v1(m) for m in v1.parse_list(v1.PackageRouteV1, d, what=what)],
-            what=f"package {_q(uuid)}",
+        return await self._get_list(
+            f"/v1/packages/{_seg(uuid)}/routes", v1.PackageRouteV1, v1.route_from_v1,
+            what=f"package {_q(uuid)}", items=f"routes of package {_q(uuid)}",
         )
 
     async def create_route(self, uuid: str, draft: RouteDraft) -> Route | None:
         """The created route when the server answers with it, else None (re-read the list)."""
         body = v1.route_to_v1(draft).to_wire()
         answer = await self._write("POST", f"/v1/packages/{_seg(uuid)}/routes", what=f"package {_q(uuid)}", body=body)
-        parsed = _maybe(v1.PackageRouteV1, answer)
-        return v1.route_from_v1(parsed) if parsed is not None else None
+        return _answer(v1.PackageRouteV1, v1.route_from_v1, answer)
 
     async def delete_route(self, uuid: str, route_id: str) -> None:
         await self._write(
@@ -291,19 +284,16 @@ class ScarfService:
         )
 
     async def list_domains(self, uuid: str) -> list[Domain]:
-        what = f"domains of package {_q(uuid)}"
-        return await self._get(
-            f"/v1/packages/{_seg(uuid)}/domains",
-            lambda d: [v1.domain_from_v1(m) for m in v1.parse_list(v1.PackageDomainV1, d, what=what)],
-            what=f"package {_q(uuid)}",
+        return await self._get_list(
+            f"/v1/packages/{_seg(uuid)}/domains", v1.PackageDomainV1, v1.domain_from_v1,
+            what=f"package {_q(uuid)}", items=f"domains of package {_q(uuid)}",
         )
 
     async def create_domain(self, uuid: str, name: str) -> Domain | None:
         """The created domain when the server answers with it, else None (re-read the list)."""
         body = v1.CreatePackageDomainV1(name=name).to_wire()
         answer = await self._write("POST", f"/v1/packages/{_seg(uuid)}/domains", what=f"package {_q(uuid)}", body=body)
-        parsed = _maybe(v1.PackageDomainV1, answer)
-        return v1.domain_from_v1(parsed) if parsed is not None else None
+        return _answer(v1.PackageDomainV1, v1.domain_from_v1, answer)
 
     async def delete_domain(self, uuid: str, domain_id: str) -> None:
         await self._write(
@@ -436,42 +426,25 @@ class ScarfService:
 
 
 async def _events_from_lines(lines: AsyncIterator[bytes]) -> AsyncIterator[Event]:
-    """CSV lines (header first) -> Event. A quoted field may span lines: a record ends at a
-    line end where the count of '"' so far is even."""
+    """CSV lines (header first) -> Event."""
     layout: v1.EventCsvLayout | None = None
-    record: list[str] = []
-    quotes = 0
-    async for raw in lines:
-        text = raw.decode("utf-8", errors="replace")
-        record.append(text)
-        quotes += text.count('"')
-        if quotes % 2:
+    async for fields, _raw in v1.csv_records(lines):
+        if layout is None:
+            layout = v1.EventCsvLayout(fields)
             continue
-        try:
-            rows = list(csv.reader(record))
-        except csv.Error as exc:
-            raise InvalidResponse(f"The events CSV could not be read ({sanitize(exc, limit=80)}).") from None
-        record.clear()
-        quotes = 0
-        for row in rows:
-            if not row:
-                continue
-            if layout is None:
-                layout = v1.EventCsvLayout(row)
-                continue
-            yield layout.event(row)
-    if record:
-        raise InvalidResponse("The events stream ended inside a quoted field; the data is incomplete.")
+        yield layout.event(fields)
 
 
-def _maybe(model: type[v1.M], data: Any) -> v1.M | None:
-    """The model when a write's answer has its shape, else None (the caller re-reads)."""
+def _answer(model: type[v1.M], convert: Callable[[v1.M], T], data: Any) -> T | None:
+    """A write's answer as a domain model when it has ``model``'s shape, else None (the
+    caller re-reads)."""
     if not isinstance(data, dict):
         return None
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError:
         return None
+    return convert(parsed)
 
 
 def _newest_named(packages: list[Package], name: str) -> Package:

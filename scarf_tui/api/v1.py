@@ -11,8 +11,10 @@ rows, and ``json.loads`` + direct dataclass construction is several times faster
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import aclosing
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -469,12 +471,13 @@ def aggregate_row_from_json(obj: Any) -> AggregateRow:
     required fields are missing or unusable. Cheap: no pydantic, positional construction."""
     try:
         total = obj["total"]
+        unique = obj.get("unique_total")
         row = AggregateRow(
             obj["breakdown"],
             _day(obj["date"]),
             obj["package"],
             total if type(total) is int else _int_field(total, "total"),
-            obj.get("unique_total"),
+            unique if unique is None or type(unique) is int else _int_field(unique, "unique_total"),
             obj.get("company_name"),
             obj.get("company_domain"),
             obj.get("cloud_provider_name"),
@@ -555,6 +558,32 @@ class EventCsvLayout:
             for i in range(self._width, width):
                 extra[f"column_{i + 1}"] = row[i]
         return Event(type=row[self._type], time=row[self._time], extra=extra, **fields)
+
+
+async def csv_records(lines: AsyncIterator[bytes]) -> AsyncIterator[tuple[list[str], bytes]]:
+    """Raw events-CSV lines (each with its terminator, header first) -> (fields, the record's
+    bytes as sent) for every non-blank record. A quoted field may span lines: a record ends at a
+    line end where the count of '"' so far is even. InvalidResponse when a record cannot be
+    read or the stream ends inside a quoted field. Closes ``lines`` when done or abandoned."""
+    parts: list[bytes] = []
+    quotes = 0
+    async with aclosing(lines):
+        async for line in lines:
+            parts.append(line)
+            quotes += line.count(b'"')
+            if quotes % 2:
+                continue
+            raw = parts[0] if len(parts) == 1 else b"".join(parts)
+            parts = []
+            quotes = 0
+            try:
+                fields = next(csv.reader([raw.decode("utf-8", errors="replace")]), [])
+            except csv.Error as exc:
+                raise InvalidResponse(f"The events CSV could not be read ({sanitize(exc, limit=80)}).") from None
+            if fields:
+                yield fields, raw
+    if parts:
+        raise InvalidResponse("The events stream ended inside a quoted field; the data is incomplete.")
 
 
 def events_from_rows(rows: Iterable[Sequence[str]]) -> list[Event]:

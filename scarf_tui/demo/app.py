@@ -499,6 +499,10 @@ async def set_permissions(request: Request, user: DemoUser) -> Response:
 # --- routes and domains --------------------------------------------------------------------------
 
 
+ROUTE_KINDS = ("file",)
+DOMAIN_KINDS = ("file", "python")
+
+
 def require_kind(store: DemoStore, uuid: str, allowed: tuple[str, ...], what: str) -> None:
     kind = store.library_type(uuid)
     if kind not in allowed:
@@ -506,21 +510,34 @@ def require_kind(store: DemoStore, uuid: str, allowed: tuple[str, ...], what: st
         raise error(400, f"{what} are only available for {kinds} packages; this package is {kind or 'untyped'}.")
 
 
-@endpoint
-async def list_routes(request: Request, user: DemoUser) -> Response:
+def package_part(
+    request: Request, user: DemoUser, allowed: tuple[str, ...], what: str, *, write: bool = False
+) -> tuple[DemoStore, str]:
+    """(store, package uuid) for a routes/domains request, after the access and kind checks."""
     store = store_of(request)
     uuid = request.path_params["package_id"]
-    package_for(store, uuid, user)
-    require_kind(store, uuid, ("file",), "Routes")
+    package_for(store, uuid, user, write=write)
+    require_kind(store, uuid, allowed, what)
+    return store, uuid
+
+
+def remove_by_id(items: dict[str, list[dict]], uuid: str, item_id: str, what: str) -> Response:
+    """Delete the item ``item_id`` of a package's routes or domains (404 when absent)."""
+    if not any(item["id"] == item_id for item in items[uuid]):
+        raise error(404, f"{what} {item_id!r} was not found on this package.")
+    items[uuid] = [item for item in items[uuid] if item["id"] != item_id]
+    return no_content()
+
+
+@endpoint
+async def list_routes(request: Request, user: DemoUser) -> Response:
+    store, uuid = package_part(request, user, ROUTE_KINDS, "Routes")
     return ok(request, store.routes[uuid])
 
 
 @endpoint
 async def create_route(request: Request, user: DemoUser) -> Response:
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    package_for(store, uuid, user, write=True)
-    require_kind(store, uuid, ("file",), "Routes")
+    store, uuid = package_part(request, user, ROUTE_KINDS, "Routes", write=True)
     f = Fields(await read_object(request))
     template = f.required("templatePath")
     outgoing = f.required("outgoingUrl")
@@ -541,33 +558,19 @@ async def create_route(request: Request, user: DemoUser) -> Response:
 
 @endpoint
 async def delete_route(request: Request, user: DemoUser) -> Response:
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    route_id = request.path_params["route_id"]
-    package_for(store, uuid, user, write=True)
-    require_kind(store, uuid, ("file",), "Routes")
-    routes = store.routes[uuid]
-    if not any(r["id"] == route_id for r in routes):
-        raise error(404, f"Route {route_id!r} was not found on this package.")
-    store.routes[uuid] = [r for r in routes if r["id"] != route_id]
-    return no_content()
+    store, uuid = package_part(request, user, ROUTE_KINDS, "Routes", write=True)
+    return remove_by_id(store.routes, uuid, request.path_params["route_id"], "Route")
 
 
 @endpoint
 async def list_domains(request: Request, user: DemoUser) -> Response:
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    package_for(store, uuid, user)
-    require_kind(store, uuid, ("file", "python"), "Domains")
+    store, uuid = package_part(request, user, DOMAIN_KINDS, "Domains")
     return ok(request, store.domains[uuid])
 
 
 @endpoint
 async def create_domain(request: Request, user: DemoUser) -> Response:
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    package_for(store, uuid, user, write=True)
-    require_kind(store, uuid, ("file", "python"), "Domains")
+    store, uuid = package_part(request, user, DOMAIN_KINDS, "Domains", write=True)
     f = Fields(await read_object(request))
     name = f.required("name")
     if name is not None:
@@ -584,16 +587,8 @@ async def create_domain(request: Request, user: DemoUser) -> Response:
 
 @endpoint
 async def delete_domain(request: Request, user: DemoUser) -> Response:
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    domain_id = request.path_params["domain_id"]
-    package_for(store, uuid, user, write=True)
-    require_kind(store, uuid, ("file", "python"), "Domains")
-    domains = store.domains[uuid]
-    if not any(d["id"] == domain_id for d in domains):
-        raise error(404, f"Domain {domain_id!r} was not found on this package.")
-    store.domains[uuid] = [d for d in domains if d["id"] != domain_id]
-    return no_content()
+    store, uuid = package_part(request, user, DOMAIN_KINDS, "Domains", write=True)
+    return remove_by_id(store.domains, uuid, request.path_params["domain_id"], "Domain")
 
 
 # --- data export ---------------------------------------------------------------------------------

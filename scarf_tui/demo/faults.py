@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -34,6 +36,7 @@ class Faults:
     error_rate: float = 0.0  # fraction of requests answered 500/503
     rate_limit_every: int = 0  # every Nth request -> 429 with Retry-After (0: never)
     retry_after_s: int = 1
+    retry_after_date: bool = False  # send Retry-After as an HTTP date (now + retry_after_s)
     cut_stream: bool = False  # NDJSON/CSV streams stop mid-line after cut_after_rows lines
     invalid_json: bool = False  # JSON endpoints answer a non-JSON body with a JSON content type
     seed: int = 0
@@ -93,6 +96,13 @@ class Faults:
     def is_rate_limited(self, n: int) -> bool:
         return self.rate_limit_every > 0 and n % self.rate_limit_every == 0
 
+    def retry_after_header(self) -> str:
+        """Retry-After in either form HTTP allows: delta-seconds, or an HTTP date."""
+        if self.retry_after_date:
+            when = datetime.now(timezone.utc) + timedelta(seconds=self.retry_after_s)
+            return format_datetime(when, usegmt=True)
+        return str(self.retry_after_s)
+
     def error_status(self, n: int) -> int | None:
         if self.error_rate <= 0:
             return None
@@ -127,7 +137,7 @@ class FaultMiddleware:
             await asyncio.sleep(faults.latency_s)
         if faults.is_rate_limited(n):
             await _send_json(send, 429, {"error": "Too many requests; slow down."},
-                             [(b"retry-after", str(faults.retry_after_s).encode())])
+                             [(b"retry-after", faults.retry_after_header().encode())])
             return
         status = faults.error_status(n)
         if status is not None:

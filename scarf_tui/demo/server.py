@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 import threading
@@ -14,6 +13,7 @@ from typing import Any
 
 import uvicorn
 
+from scarf_tui.api.http import is_loopback_host as is_loopback
 from scarf_tui.demo import DEMO_TOKEN, NOEXPORT_TOKEN
 from scarf_tui.demo.faults import Faults
 
@@ -25,15 +25,6 @@ def faults_from_env(env: dict[str, str] | None = None) -> Faults:
     """Faults from $SCARF_DEMO_FAULTS (e.g. "latency=0.2,rate_limit_every=5"); none when unset."""
     env = os.environ if env is None else env
     return Faults.parse(env.get(FAULTS_ENV, ""))
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from scarf_tui.paths import style_path
 
 HELP_FOOT = (
     'Remap a key in config.toml: [keymap] "<id>" = "keys".  esc closes.\n'
-    "Commands: :pkgs [ORG] :pkg NAME :orgs :org NAME :perms :routes :domains :charts :members :q"
+    "Commands: :pkgs [ORG] :pkg NAME :orgs :org NAME :perms :routes :domains :charts :members :export :q"
 )
 
 

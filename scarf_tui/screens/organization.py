@@ -76,7 +76,8 @@ class OrganizationScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="details")
-        with TabbedContent(initial="members", id="tabs"):
+        # Start on the wanted tab: starting on members would mount (and load) that pane too.
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab_id, title in TABS:
                 with TabPane(title, id=tab_id):
                     yield Static("", classes="pane-placeholder")
@@ -162,7 +163,8 @@ class OrganizationScreen(BaseScreen):
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._ensure_pane(event.pane.id or "members", focus=False)
+        # Also reached by clicking a tab: hand focus to the pane so its keys work at once.
+        self._ensure_pane(event.pane.id or "members", focus=True)
         self.update_crumbs()
 
     def _ensure_pane(self, tab: str, *, focus: bool) -> None:

@@ -99,11 +99,11 @@ class PackageScreen(BaseScreen):
     def __init__(self, package: Package, *, tab: str = "overview") -> None:
         super().__init__()
         self.package = package
-        self.initial_tab = tab if tab in dict(TABS) else "overview"
+        self.initial_tab = tab if tab in dict(TABS) and tab_available(tab, package.library_type) else "overview"
         self._mounted_panes: set[str] = {"overview"}
 
     def compose_body(self) -> ComposeResult:
-        with TabbedContent(initial="overview", id="tabs"):
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab_id, title in TABS:
                 if not tab_available(tab_id, self.package.library_type):
                     continue
@@ -167,8 +167,10 @@ class PackageScreen(BaseScreen):
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Also reached by clicking a tab (or arrows on the tab strip): hand focus to the pane so
+        # its keys work at once instead of staying on the tab strip.
         tab = event.pane.id or "overview"
-        self._ensure_pane(tab, focus=False)
+        self._ensure_pane(tab, focus=True)
         self.update_crumbs()
 
     def _ensure_pane(self, tab: str, *, focus: bool) -> None:

@@ -29,6 +29,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "members": ("members", "users"),
     "charts": ("charts", "chart", "stats"),
     "overview": ("overview", "info"),
+    "export": ("export", "exp"),
     "help": ("help", "h", "?"),
     "quit": ("q", "quit", "q!", "exit"),
 }
@@ -45,6 +46,7 @@ ARGUMENT_KIND: dict[str, str] = {
     "domains": "package",
     "charts": "package",
     "overview": "package",
+    "export": "package",
 }
 
 HELP_LINES = (
@@ -54,6 +56,7 @@ HELP_LINES = (
     ":org NAME     open an organization",
     ":perms :routes :domains :charts [PKG]   a package tab",
     ":members [ORG]   an organization's members",
+    ":export [PKG]    export events or aggregates to a file",
     ":q            quit",
 )
 

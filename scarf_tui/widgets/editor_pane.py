@@ -84,9 +84,14 @@ class EditorPane(Widget, Generic[Item]):
 
     def on_mount(self) -> None:
         self._show_status()
-        if self.screen.focused is None:
+        # Only the pane the user sees may take focus: focusing one in a hidden tab would make
+        # its TabbedContent switch to that tab behind the user's back.
+        if self.screen.focused is None and self._displayed():
             self.table.focus()
         self.reload()
+
+    def _displayed(self) -> bool:
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
 
     @property
     def table(self) -> DataTable[Any]:

@@ -87,7 +87,10 @@ class ResourceTable(Vertical):
     """
 
     BINDINGS = [
-        Binding("slash", "start_filter", "Filter", id="table.filter"),
+        # priority: "/lab" typed in one burst must land in the filter, not in the table (the
+        # keys after "/" are routed before a non-priority binding would run). The filter input
+        # itself still gets "/" (it consumes printable keys).
+        Binding("slash", "start_filter", "Filter", id="table.filter", priority=True),
         Binding("s", "cycle_sort", "Sort", show=False, id="table.sort_cycle"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="table.filter_clear"),
     ]
@@ -277,6 +280,10 @@ class ResourceTable(Vertical):
             message.append_text(safe(self.error))
             message.append("  (r: retry)")
             self._set_status(message, error=True)
+            return
+        if self.loading_rows and not self.rows:
+            # Not "no packages": nothing has been read yet (a resize redraws the status).
+            self._set_status(f"loading {self.noun}…")
             return
         parts = [f"{len(self._visible)} of {len(self.rows)} {self.noun}"]
         if self.filter_text:

@@ -140,3 +140,18 @@ def test_parse_errors_are_sentences(text, needle):
 def test_describe():
     assert Faults().describe() == "none"
     assert "cut_stream=True" in Faults.parse("cut_stream=1").describe()
+
+
+async def test_retry_after_can_be_an_http_date(client, demo_faults):
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
+    demo_faults.rate_limit_every = 1
+    demo_faults.retry_after_date = True
+    demo_faults.retry_after_s = 120
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    limited = await client.get("/organizations/acme")
+    assert limited.status_code == 429
+    when = parsedate_to_datetime(limited.headers["retry-after"])
+    assert limited.headers["retry-after"].endswith(" GMT")
+    assert 119 <= (when - before).total_seconds() <= 180
