@@ -150,7 +150,7 @@ class Comparison:
 
     @property
     def previous_start(self) -> date:
-        return self.start - (self.end - self.start)
+        return previous_period(self.start, self.end)[0]
 
 
 def percent(part: int, whole: int) -> float:
@@ -289,8 +289,10 @@ def rollup(
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of equal length just before [start, end)."""
-    return start - (end - start), start
+    """The period of equal length just before [start, end), cut at date.min for a range that
+    starts in the first centuries (a typed 0001-01-01 must not raise OverflowError)."""
+    length = end - start
+    return (start - length if start - date.min >= length else date.min), start
 
 
 def compare_periods(daily_totals: Mapping[date, int], start: date, end: date) -> Comparison:

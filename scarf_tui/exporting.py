@@ -388,12 +388,13 @@ WindowRecords = Callable[[date, date], AsyncIterator[Record]]
 async def _records_from_lines(lines: AsyncIterator[bytes]) -> AsyncIterator[Record]:
     """Raw CSV lines (header first) -> records (see v1.csv_records for multi-line fields)."""
     header: list[str] | None = None
-    async for fields, raw in csv_records(lines):
-        if header is None:
-            header = [name.strip().lstrip("\ufeff") for name in fields]
-            yield header, None, None
-            continue
-        yield header, fields, raw
+    async with aclosing(csv_records(lines)) as records:  # an early stop closes the HTTP stream now
+        async for fields, raw in records:
+            if header is None:
+                header = [name.strip().lstrip("\ufeff") for name in fields]
+                yield header, None, None
+                continue
+            yield header, fields, raw
 
 
 async def _records_from_events(events: AsyncIterator[Event]) -> AsyncIterator[Record]:

@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import json as jsonlib
 import random
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -20,11 +21,13 @@ import httpx
 
 from scarf_tui import __version__
 from scarf_tui.api.errors import (
+    AuthError,
     ConnectionFailed,
     InsecureURL,
     InvalidResponse,
     RateLimited,
     RequestTimeout,
+    ScarfError,
     error_from_response,
     parse_retry_after,
     sanitize,
@@ -100,6 +103,20 @@ def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = Non
     return text.rstrip("/")
 
 
+# What a token may hold: visible ASCII. Anything else (a line break or space from a bad paste,
+# a non-ASCII letter) cannot travel in a header, and httpx's error about it would quote it.
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]+")
+
+
+def check_token(secret: str | None) -> None:
+    """AuthError, without the token in it, when the token cannot be sent as a header."""
+    if secret is not None and not _TOKEN_TEXT.fullmatch(secret):
+        raise AuthError(
+            "The API token contains characters no token has (a space, line break, control "
+            "character or non-ASCII letter); copy it again from https://scarf.sh/user-account."
+        )
+
+
 def build_client(
     base_url: str,
     token: TokenLike,
@@ -111,6 +128,7 @@ def build_client(
     base_url = check_base_url(base_url, transport=transport)
     headers = {"User-Agent": USER_AGENT}
     secret = reveal_token(token)
+    check_token(secret)
     if secret:
         headers["Authorization"] = f"Bearer {secret}"
     return httpx.AsyncClient(
@@ -225,18 +243,21 @@ class ApiClient:
 
     async def iter_bytes(self, response: httpx.Response) -> AsyncIterator[bytes]:
         """Body chunks as they arrive, with transport failures mapped to ScarfError."""
+        failure: ScarfError | None = None
         try:
             async for chunk in response.aiter_bytes():
                 if chunk:
                     yield chunk
         except httpx.TimeoutException:
-            raise RequestTimeout(
+            failure = RequestTimeout(
                 f"The download from {self.host} stalled for more than {self.timeout:g} seconds and was stopped."
-            ) from None
+            )
         except httpx.TransportError as exc:
-            raise InvalidResponse(
-                f"The stream from {self.host} was cut before it finished ({_reason(exc)})."
-            ) from None
+            failure = InvalidResponse(
+                f"The stream from {self.host} was cut before it finished ({_reason(exc, self._secret)})."
+            )
+        if failure is not None:
+            raise failure  # raised outside the handler: see _send
 
     # --- the retry loop --------------------------------------------------------------------------
 
@@ -256,6 +277,7 @@ class ApiClient:
         attempt = 0
         while True:
             request = self._client.build_request(method, path, params=params, json=json)
+            failure: ScarfError | None = None
             try:
                 async with asyncio.timeout(self._deadline(stream)):
                     response = await self._client.send(request, stream=stream)
@@ -266,28 +288,30 @@ class ApiClient:
                     attempt += 1
                     continue
                 if isinstance(exc, httpx.ConnectTimeout):
-                    raise RequestTimeout(
-                        f"Connecting to {self.host} timed out; check the network or the API URL."
-                    ) from None
-                raise ConnectionFailed(
-                    f"Could not connect to {self.host} ({_reason(exc)}); check the network or the API URL."
-                ) from None
+                    failure = RequestTimeout(f"Connecting to {self.host} timed out; check the network or the API URL.")
+                else:
+                    failure = ConnectionFailed(
+                        f"Could not connect to {self.host} ({_reason(exc, self._secret)}); "
+                        "check the network or the API URL."
+                    )
             except (httpx.TimeoutException, TimeoutError):
                 if idempotent and attempt < self.max_retries:
                     await asyncio.sleep(self._delay(attempt))
                     attempt += 1
                     continue
-                raise RequestTimeout(
+                failure = RequestTimeout(
                     f"{self.host} did not answer {method} within {self.timeout:g} seconds; try again later."
-                ) from None
+                )
             except httpx.TransportError as exc:
                 if idempotent and attempt < self.max_retries:
                     await asyncio.sleep(self._delay(attempt))
                     attempt += 1
                     continue
-                raise ConnectionFailed(
-                    f"The connection to {self.host} failed ({_reason(exc)}); try again."
-                ) from None
+                failure = ConnectionFailed(f"The connection to {self.host} failed ({_reason(exc, self._secret)}); try again.")
+            if failure is not None:
+                # Raised outside the handler, so no httpx error rides along as __context__: its
+                # request holds the Authorization header, and its text may quote it.
+                raise failure
 
             status = response.status_code
             if status < 400:
@@ -349,9 +373,13 @@ class ApiClient:
         return base + random.uniform(0, base * 0.1) if base else 0.0
 
 
-def _reason(exc: Exception) -> str:
-    """A short, token-free reason from an httpx transport error."""
-    text = sanitize(str(exc), limit=120)
+def _reason(exc: Exception, secret: str | None) -> str:
+    """A short, token-free reason from an httpx transport error (h11, for one, quotes a header
+    value it refuses, which would be the Authorization header)."""
+    text = str(exc)
+    if secret:
+        text = text.replace(secret, "***")
+    text = sanitize(text, limit=120)
     lowered = text.lower()
     if "refused" in lowered or "all connection attempts failed" in lowered:
         return "connection refused"
@@ -368,6 +396,7 @@ __all__ = [
     "USER_AGENT",
     "build_client",
     "check_base_url",
+    "check_token",
     "is_in_process",
     "is_loopback_host",
     "reveal_token",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import aclosing
 from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -421,18 +422,20 @@ class ScarfService:
         if end <= start:
             _check_range(start, end)
         for window_start, window_end in event_windows(start, end):
-            async for event in _events_from_lines(window_lines(window_start, window_end)):
-                yield event
+            async with aclosing(_events_from_lines(window_lines(window_start, window_end))) as events:
+                async for event in events:
+                    yield event
 
 
 async def _events_from_lines(lines: AsyncIterator[bytes]) -> AsyncIterator[Event]:
     """CSV lines (header first) -> Event."""
     layout: v1.EventCsvLayout | None = None
-    async for fields, _raw in v1.csv_records(lines):
-        if layout is None:
-            layout = v1.EventCsvLayout(fields)
-            continue
-        yield layout.event(fields)
+    async with aclosing(v1.csv_records(lines)) as records:  # an early stop closes the HTTP stream now
+        async for fields, _raw in records:
+            if layout is None:
+                layout = v1.EventCsvLayout(fields)
+                continue
+            yield layout.event(fields)
 
 
 def _answer(model: type[v1.M], convert: Callable[[v1.M], T], data: Any) -> T | None:

@@ -315,3 +315,10 @@ async def test_async_fold_matches_sync():
             yield row
 
     assert await fold_rows_async(stream()) == fold_rows(MIXED)
+
+
+def test_previous_period_of_a_range_reaching_back_to_year_one_is_cut_not_an_error():
+    start, end = D("0001-01-05"), D("2026-01-01")
+    assert previous_period(start, end) == (date.min, start)
+    comparison = compare_periods({D("0001-01-02"): 3, D("2025-12-31"): 6}, start, end)
+    assert (comparison.previous, comparison.current, comparison.previous_start) == (3, 6, date.min)

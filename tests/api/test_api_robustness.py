@@ -59,28 +59,25 @@ async def test_a_timed_out_post_is_not_repeated(demo_app, demo_store, demo_fault
     assert "slow-org" not in demo_store.orgs
 
 
+async def assert_three_days_arrive_whole(service: ScarfService, today: date) -> None:
+    try:
+        rows = [r async for r in service.org_aggregates("acme", today - timedelta(days=3), today)]
+    finally:
+        await service.aclose()
+    assert {r.date for r in rows} == {today - timedelta(days=i) for i in (1, 2, 3)}
+
+
 async def test_a_stream_longer_than_the_timeout_is_not_cut_in_process(demo_app, demo_store, demo_faults) -> None:
     # Chunks 0.03 s apart, ~30 of them: the whole body takes far longer than the 0.2 s limit,
     # which bounds a stall, not an export.
     demo_faults.chunk_delay_s = 0.03
-    service = in_process(demo_app, timeout=0.2, max_retries=0)
-    end = demo_store.today
-    try:
-        rows = [r async for r in service.org_aggregates("acme", end - timedelta(days=3), end)]
-    finally:
-        await service.aclose()
-    assert {r.date for r in rows} == {end - timedelta(days=i) for i in (1, 2, 3)}
+    await assert_three_days_arrive_whole(in_process(demo_app, timeout=0.2, max_retries=0), demo_store.today)
 
 
 async def test_a_stream_longer_than_the_timeout_is_not_cut_over_a_socket(live_server, demo_store, demo_faults) -> None:
     demo_faults.chunk_delay_s = 0.03
     service = make_service(live_server, DEMO_TOKEN, timeout=0.3, max_retries=0)
-    end = demo_store.today
-    try:
-        rows = [r async for r in service.org_aggregates("acme", end - timedelta(days=3), end)]
-    finally:
-        await service.aclose()
-    assert {r.date for r in rows} == {end - timedelta(days=i) for i in (1, 2, 3)}
+    await assert_three_days_arrive_whole(service, demo_store.today)
 
 
 # --- Retry-After ---------------------------------------------------------------------------------
@@ -228,5 +225,22 @@ async def test_an_events_record_csv_cannot_read_is_invalid_response() -> None:
     try:
         with pytest.raises(InvalidResponse, match="The events CSV could not be read"):
             [e async for e in service.pixel_events(date(2026, 1, 1), date(2026, 1, 2))]
+    finally:
+        await service.aclose()
+
+
+async def test_stopping_an_events_stream_early_frees_its_connection_slot_at_once(demo_app, demo_store) -> None:
+    # One request at a time: a stream left open would hold the only slot until garbage
+    # collection got round to it.
+    service = in_process(demo_app, concurrency=1)
+    end = demo_store.today
+    uuid = next(u for u, p in demo_store.packages.items() if p["owner"] == "acme" and p["libraryType"] == "docker")
+    try:
+        events = service.package_events(uuid, end - timedelta(days=40), end)
+        first = await anext(events)
+        assert service._api._limit.locked()  # the window's stream is open
+        await events.aclose()
+        assert not service._api._limit.locked()
+        assert first.type and await service.list_packages()
     finally:
         await service.aclose()

@@ -129,8 +129,8 @@ async def test_a_refused_connection_over_the_network_shows_no_token() -> None:
             await service.list_packages()
     finally:
         await service.aclose()
-    # The chained httpx error is there (for debugging), but its request's headers are masked.
-    assert any(isinstance(e, httpx.ConnectError) for e in chain(info.value))
+    # No httpx error rides along: its request holds the Authorization header.
+    assert chain(info.value) == [info.value]
     assert_no_secret(info.value)
 
 
@@ -160,3 +160,27 @@ async def test_redirects_are_not_followed_so_the_token_stays_with_the_api_host()
     finally:
         await service.aclose()
     assert {r.url.host for r in seen} == {"scarf.example"}
+
+
+@pytest.mark.parametrize("bad", ["\n", "\r", "\x00", " ", "é", "\u202e"], ids=["lf", "cr", "nul", "space", "non-ascii", "bidi"])
+def test_a_token_that_cannot_be_a_header_is_refused_without_quoting_it(bad: str) -> None:
+    # Sent as is, h11 would refuse the header and its error would quote the whole token.
+    with pytest.raises(AuthError) as info:
+        make_service(API, f"{SECRET[:4]}{bad}{SECRET[4:]}")
+    assert str(info.value).startswith("The API token contains characters no token has")
+    assert_no_secret(info.value)
+    assert SECRET[4:] not in str(info.value)
+
+
+async def test_a_transport_error_quoting_the_authorization_header_is_redacted() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError(f"peer choked on {request.headers['authorization']!r}", request=request)
+
+    service = make_service(API, Token(SECRET), transport=httpx.MockTransport(handler), max_retries=0)
+    try:
+        with pytest.raises(ConnectionFailed) as info:
+            await service.list_packages()
+    finally:
+        await service.aclose()
+    assert "***" in str(info.value)
+    assert_no_secret(info.value)

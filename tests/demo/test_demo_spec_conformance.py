@@ -12,6 +12,8 @@ import io
 import json
 from datetime import timedelta
 
+from test_demo_export import BREAKDOWN_FIELDS  # the fields each breakdown may carry
+
 from scarf_tui.demo.store import DemoStore
 
 # (required, optional) field names of each v1 object, as the seed's tables list them.
@@ -31,17 +33,6 @@ AGGREGATE_V1 = (
         "platform", "version", "client", "client_version", "variable", "value", "unique_total",
     },
 )  # fmt: skip
-# The fields each breakdown may carry besides the four required ones.
-BREAKDOWN_FIELDS = {
-    "company": {"company_name", "company_domain"},
-    "cloud_provider": {"cloud_provider_name", "cloud_provider_domain"},
-    "country": {"country"},
-    "platform": {"platform"},
-    "version": {"version"},
-    "client": {"client", "client_version"},
-    "variable": {"variable", "value"},
-    "total": {"unique_total"},
-}
 EVENT_CSV_LEADING = [
     "type", "package", "version", "time", "referer", "user_agent", "variables", "origin_id",
     "origin_latitude", "origin_longitude", "origin_country", "origin_city", "origin_postal",
