@@ -23,6 +23,10 @@ from scarf_tui.widgets.package_table import PackageTable
 from scarf_tui.widgets.resource_table import ResourceTable
 from scarf_tui.widgets.safe_text import format_when, safe
 
+# How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
+# longer than a slow read with retries, so a slow server does not leave keys going nowhere.
+FOCUS_TRIES = 600
+
 TABS: tuple[tuple[str, str], ...] = (
     ("members", "Members"),
     ("org-packages", "Packages"),
@@ -211,7 +215,7 @@ class OrganizationScreen(BaseScreen):
         if target is None:
             target = next((w for w in pane.query("*") if w.can_focus), None)
         if target is not None:
-            self._focus_when_ready(target, tab, 100)
+            self._focus_when_ready(target, tab, FOCUS_TRIES)
 
     def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
         """Focus `widget` once it stops loading (a loading widget refuses focus), unless the

@@ -25,6 +25,10 @@ from scarf_tui.paths import style_path
 from scarf_tui.screens.base import BaseScreen
 from scarf_tui.widgets.safe_text import format_when, safe, safe_str
 
+# How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
+# longer than a slow read with retries, so a slow server does not leave keys going nowhere.
+FOCUS_TRIES = 600
+
 TABS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
     ("permissions", "Permissions"),
@@ -199,7 +203,7 @@ class PackageScreen(BaseScreen):
                 from scarf_tui.widgets.chart_pane import ChartPane
 
                 kind = "user" if pkg.owner == self.scarf.username else "org"
-                return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid)
+                return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
         except ImportError:
             pass
         return Static(f"The {tab} pane is not available in this build.", classes="pane-placeholder")
@@ -225,7 +229,7 @@ class PackageScreen(BaseScreen):
         if target is None:
             target = next((w for w in pane.query("*") if w.can_focus), None)
         if target is not None:
-            self._focus_when_ready(target, tab, 100)
+            self._focus_when_ready(target, tab, FOCUS_TRIES)
 
     def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
         """Focus `widget` once it stops loading (a loading widget refuses focus), unless the

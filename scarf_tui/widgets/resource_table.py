@@ -236,9 +236,11 @@ class ResourceTable(Vertical):
 
     def _cell(self, row: Row, column: Column) -> Text:
         cell = row.cells.get(column.key, Text(""))
-        if column.flex and cell.cell_len > self.flex_width:
+        # Fixed-width columns too: the table would cut a long name silently; "…" says so.
+        width = self.flex_width if column.flex else column.width
+        if width is not None and cell.cell_len > width:
             cell = cell.copy()
-            cell.truncate(self.flex_width, overflow="ellipsis")
+            cell.truncate(width, overflow="ellipsis")
         return cell
 
     def on_resize(self) -> None:

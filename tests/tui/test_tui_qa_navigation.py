@@ -166,3 +166,33 @@ async def test_status_says_loading_not_empty_before_the_first_read(app_factory) 
         table.refresh_rows()  # what a resize does while the first read is under way
         await pilot.pause()
         assert "loading packages" in str(table.query_one("#status").render())
+
+
+async def test_fixed_width_cells_that_do_not_fit_end_with_an_ellipsis(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PackageTable)
+        mine = next(r for r in table.visible_rows if r.item.owner == "maintainer")
+        cells = dict(zip((c.key for c in table.columns), table.table.get_row(mine.key)))
+        assert cells["owner"].plain == "maintain…"  # the Owner column is 9 cells wide
+        assert mine.cells["owner"].plain == "maintainer"  # the row keeps the whole name
+
+
+async def test_org_option_also_applies_after_the_welcome_screen(live_server, tmp_path, monkeypatch) -> None:
+    from scarf_tui.config import Settings
+    from scarf_tui.screens.welcome import WelcomeScreen
+
+    from .helpers import make_app
+
+    monkeypatch.setenv("SCARF_TUI_CONFIG", str(tmp_path / "config.toml"))
+    app = make_app(None, settings=Settings(api_url=live_server), username=None, org="openlab")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press(*"demo")
+        await press(pilot, "tab", *"maintainer", "enter")
+        assert isinstance(app.screen, OrganizationScreen)
+        assert app.screen.org_name == "openlab" and app.screen.active_tab == "org-packages"
+        await press(pilot, "escape")
+        assert isinstance(app.screen, PackagesScreen)
