@@ -82,9 +82,14 @@ class Rollup(str, Enum):
     MONTH = "month"
 
 
-def uniques_label(unit: Rollup | str) -> str:
-    """How to name the uniques column/line for a rollup unit: only a day has real uniques."""
-    return "uniques" if Rollup(unit) is Rollup.DAY else "sum of daily uniques"
+def uniques_label(unit: Rollup | str, packages: int = 1) -> str:
+    """How to name the uniques column/line: only one package on one day has real uniques.
+
+    Uniques are counted per package per day, so adding them over days or over packages gives
+    an upper bound (one client fetching two packages, or on two days, counts twice)."""
+    if Rollup(unit) is not Rollup.DAY:
+        return "sum of daily uniques"
+    return "uniques" if packages <= 1 else "sum of package uniques"
 
 
 # ---------------------------------------------------------------------------------------------

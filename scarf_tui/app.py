@@ -7,6 +7,7 @@ Navigation pushes screens, so the screen stack *is* the history `esc` walks back
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
@@ -18,6 +19,7 @@ from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.events import Key
 from textual.screen import Screen
+from textual.timer import Timer
 
 from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
@@ -139,6 +141,10 @@ class ScarfApp(App):
         self._close_service_on_exit = close_service_on_exit
         self._names: dict[str, set[str]] = {"package": set(), "org": set()}
         self._exit_stack = contextlib.ExitStack()
+        self._routed_to: dict[int, tuple[Key, Screen]] = {}
+        self._held_keys: list[Key] = []
+        self._replay_timer: Timer | None = None
+        self._replay_deadline = 0.0
         if settings.keymap:
             self.set_keymap(dict(settings.keymap))
 
@@ -194,11 +200,49 @@ class ScarfApp(App):
             return True
         return False
 
-    def on_key(self, event: Key) -> None:
-        """In read-only mode the write keys are hidden and inert; say so when one is pressed."""
+    # --- keys typed ahead of a screen change -------------------------------------------------
+    # Textual routes each key to the focused widget at once, but runs a non-priority binding only
+    # when the key has come back up to the app. Keys typed right after a key that opens a screen
+    # ("n" then a name; a paste; keystrokes batched over SSH) have by then been routed to the old
+    # screen, and would be lost there. We note which screen each key was routed to; a key that
+    # comes back after the screen changed is held, then routed again once the new screen has
+    # focus (or after REPLAY_WAIT_S), in the order typed.
+    REPLAY_WAIT_S = 0.5
+
+    async def on_event(self, event: Any) -> None:
+        if isinstance(event, Key) and not event.is_forwarded:
+            if self._held_keys:
+                self._held_keys.append(event)  # keep the order behind the keys being replayed
+                return
+            self._routed_to[id(event)] = (event, self.screen)
+            if len(self._routed_to) > 256:  # keys an input consumed never come back: forget old ones
+                for stale in list(self._routed_to)[:128]:
+                    del self._routed_to[stale]
+        await super().on_event(event)
+
+    async def _on_key(self, event: Key) -> None:
+        routed = self._routed_to.pop(id(event), None)
+        if routed is not None and routed[0] is event and routed[1] is not self.screen:
+            event.prevent_default()  # not the old screen's key any more: App._on_key must not run
+            self._held_keys.append(Key(event.key, event.character))
+            if self._replay_timer is None:
+                self._replay_deadline = time.monotonic() + self.REPLAY_WAIT_S
+                self._replay_timer = self.set_interval(0.01, self._replay_held_keys)
+            return
+        # In read-only mode the write keys are hidden and inert; say so when one is pressed.
         if self.read_only and event.key in self._write_keys():
             event.stop()
             self.refuse_if_read_only()
+
+    async def _replay_held_keys(self) -> None:
+        if self.screen.focused is None and time.monotonic() < self._replay_deadline:
+            return  # the new screen is still mounting
+        if self._replay_timer is not None:
+            self._replay_timer.stop()
+            self._replay_timer = None
+        keys, self._held_keys = self._held_keys, []
+        for key in keys:
+            await self.on_event(key)
 
     def _write_keys(self) -> set[str]:
         """Keys of write bindings (a node's WRITE_ACTIONS) on the focus path, keymap applied."""

@@ -353,6 +353,12 @@ class ChartPane(Vertical, can_focus=True):
             self.query_one("#charts-message", Static).update(message)
         self.query_one("#charts-body", ContentSwitcher).current = which
 
+    def _package_count(self) -> int:
+        """How many packages the uniques were added over (1 when scoped to one package)."""
+        if self.package_uuid or self.fold is None:
+            return 1
+        return len(self.fold.package_totals)
+
     def redraw(self) -> None:
         if not self.is_mounted or self.state != "ready" or self.fold is None:
             return
@@ -363,7 +369,7 @@ class ChartPane(Vertical, can_focus=True):
             partial = [b.label for b in buckets if b.partial]
             note = f" · {' and '.join(partial)} partial" if partial else ""
             self._subheader(
-                f"Downloads per {self.rollup.value} · total and {uniques_label(self.rollup)}{note}",
+                f"Downloads per {self.rollup.value} · total and {uniques_label(self.rollup, self._package_count())}{note}",
             )
             if self.show_table:
                 self._series_table(buckets)
@@ -408,7 +414,7 @@ class ChartPane(Vertical, can_focus=True):
         plt.clear_figure()
         xs = list(range(1, len(buckets) + 1))
         plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
-        plt.plot(xs, [b.uniques_sum_of_days for b in buckets], label=uniques_label(self.rollup), marker="braille")
+        plt.plot(xs, [b.uniques_sum_of_days for b in buckets], label=uniques_label(self.rollup, self._package_count()), marker="braille")
         ticks = _tick_positions(len(buckets), 6)
         plt.xticks([xs[i] for i in ticks], [_tick_label(buckets[i]) for i in ticks])
         top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
@@ -425,7 +431,7 @@ class ChartPane(Vertical, can_focus=True):
 
     def _series_table(self, buckets: list[Bucket]) -> None:
         table = self._reset_table(
-            (self.rollup.value, "total", uniques_label(self.rollup), "% of total")
+            (self.rollup.value, "total", uniques_label(self.rollup, self._package_count()), "% of total")
         )
         grand = sum(b.total for b in buckets)
         for b in buckets:

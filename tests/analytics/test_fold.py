@@ -155,6 +155,9 @@ def test_rollup_uniques_are_a_labelled_sum_of_daily_uniques():
     assert (week.total, week.uniques_sum_of_days) == (18, 8)
     assert uniques_label(Rollup.WEEK) == uniques_label("month") == "sum of daily uniques"
     assert uniques_label(Rollup.DAY) == "uniques"
+    # Several packages' uniques on one day may count one client twice: say it is a sum.
+    assert uniques_label(Rollup.DAY, packages=3) == "sum of package uniques"
+    assert uniques_label(Rollup.WEEK, packages=3) == "sum of daily uniques"
     # Nothing on a bucket is named as if it were unique visitors over the period.
     names = {f.name for f in fields(Bucket)}
     assert "uniques_sum_of_days" in names

@@ -65,9 +65,10 @@ async def test_series_shows_the_servers_daily_totals(chart_app, demo_store):
             (start + timedelta(days=i)).isoformat(): daily.get((start + timedelta(days=i)).isoformat(), 0)
             for i in range(30)
         }
-        # Only a day has real uniques; the header of the column says so.
+        # Uniques are per package per day: an organization's day adds several packages' uniques,
+        # and the column header says so.
         table = app.query_one("#charts-table", DataTable)
-        assert [str(c.label) for c in table.ordered_columns][2] == "uniques"
+        assert [str(c.label) for c in table.ordered_columns][2] == "sum of package uniques"
         await pilot.press("w")
         assert [str(c.label) for c in table.ordered_columns][2] == "sum of daily uniques"
 
