@@ -196,3 +196,30 @@ async def test_org_option_also_applies_after_the_welcome_screen(live_server, tmp
         assert app.screen.org_name == "openlab" and app.screen.active_tab == "org-packages"
         await press(pilot, "escape")
         assert isinstance(app.screen, PackagesScreen)
+
+
+async def test_text_typed_right_after_a_key_that_opens_a_form_lands_in_the_form(app_factory, demo_store) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "n", *"qa-pkg")
+        assert isinstance(app.screen, PackageFormScreen)
+        assert app.screen.query_one("#pkg-name", Input).value == "qa-pkg"
+        await press(pilot, "escape")
+        # In an editor pane: "n", the domain, enter, and "y" to confirm, all in one burst.
+        await press(pilot, "colon", *"domains acme-py", "enter")
+        uuid = app.screen.package.uuid
+        before = {d["name"] for d in demo_store.domains[uuid]}
+        await burst(pilot, "n", *"files.acme.example", "enter")
+        await press(pilot, "y")
+        after = {d["name"] for d in demo_store.domains[uuid]}
+        assert after - before == {"files.acme.example"}
+
+
+async def test_read_only_still_refuses_write_keys_with_a_message(app_factory, demo_store) -> None:
+    app = app_factory(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, PackagesScreen)
+        assert any("Read-only" in str(n.message) for n in app._notifications)
