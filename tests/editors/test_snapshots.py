@@ -66,6 +66,10 @@ def steps(*actions: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awa
         # A scroll that followed a late layout (an inline message appearing) can leave the
         # scrollbar a frame behind; one more full layout makes the picture deterministic.
         await pilot.wait_for_animation()
+        # A blinking cursor is on or off depending on how long the steps took on a busy
+        # machine: hold it steadily on so the picture doesn't depend on timing.
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
         pilot.app.screen.refresh(layout=True)
         await pilot.pause()
         await pilot.pause()
