@@ -523,7 +523,7 @@ def run_tui(
         elif settings.token:
             from scarf_tui.api import make_service
 
-            service = make_service(settings.api_url, settings.token.reveal())
+            service = make_service(settings.api_url, settings.token)
         app = ScarfApp(
             service,
             settings=settings,

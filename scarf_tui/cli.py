@@ -181,6 +181,9 @@ def run_login(args: argparse.Namespace) -> int:
     if not token:
         raise UsageProblem("No token was given; nothing was saved.")
 
+    from scarf_tui.api.http import check_token
+
+    check_token(token)  # even with --no-verify: a token that can't be a header is a bad paste
     if not args.no_verify:
         asyncio.run(_verify_token(settings.api_url, token))
     settings.token = Token(token)

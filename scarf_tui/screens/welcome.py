@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,6 +22,10 @@ INTRO = (
     "scarf-tui needs your Scarf API token. Find it on https://scarf.sh/user-account.\n"
     "It is checked against the API, then saved to your config file (readable only by you)."
 )
+
+
+if TYPE_CHECKING:
+    from scarf_tui.config import Token
 
 
 class WelcomeScreen(Screen):
@@ -69,12 +74,16 @@ class WelcomeScreen(Screen):
             return
         username = self.query_one("#username", Input).value.strip() or None
         self._status("Checking the token…")
-        self._check(token, username)
+        from scarf_tui.config import Token
 
-    @work(exclusive=True, group="welcome-check", exit_on_error=False)
-    async def _check(self, token: str, username: str | None) -> None:
+        # Wrapped at once: a worker's default description is the repr of its arguments, and
+        # Textual logs workers; Token's repr is redacted.
+        self._check(Token(token), username)
+
+    @work(exclusive=True, group="welcome-check", exit_on_error=False, description="check the token")
+    async def _check(self, token: Token, username: str | None) -> None:
         from scarf_tui.api import make_service
-        from scarf_tui.config import Token, save_settings
+        from scarf_tui.config import save_settings
         from scarf_tui.screens.base import describe_error
 
         app = self.app
@@ -90,7 +99,7 @@ class WelcomeScreen(Screen):
             self._status(Text.assemble(("⚠ ", "bold"), safe(message)), error=True)
             app.notify(message, severity="error", markup=False)
             return
-        new_settings = replace(settings, token=Token(token), username=username or settings.username)
+        new_settings = replace(settings, token=token, username=username or settings.username)
         try:
             path = save_settings(new_settings)
         except Exception as err:  # noqa: BLE001 - keep going with the session, say why

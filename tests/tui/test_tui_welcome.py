@@ -7,6 +7,7 @@ import stat
 import tomllib
 
 from textual.widgets import Input
+from textual.worker import Worker
 
 from scarf_tui.config import Settings
 from scarf_tui.screens.packages import PackagesScreen
@@ -21,7 +22,8 @@ async def test_welcome_checks_then_saves_the_token(live_server, tmp_path, monkey
     config = tmp_path / "config.toml"
     monkeypatch.setenv("SCARF_TUI_CONFIG", str(config))
     app = make_app(None, settings=Settings(api_url=live_server), username=None)
-    async with app.run_test(size=(80, 24)) as pilot:
+    seen: list[object] = []
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         token_input = app.screen.query_one("#token", Input)
@@ -29,6 +31,9 @@ async def test_welcome_checks_then_saves_the_token(live_server, tmp_path, monkey
 
         await pilot.press(*WRONG)
         await press(pilot, "enter")
+        # Textual logs workers by their description: the checking worker must not carry the token.
+        described = [repr(m.worker) + str(m.worker.description) for m in seen if isinstance(m, Worker.StateChanged)]
+        assert described and not any(WRONG in text for text in described)
         assert isinstance(app.screen, WelcomeScreen)
         assert not config.exists()
         status = str(app.screen.query_one("#welcome-status").render())
