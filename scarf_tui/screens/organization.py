@@ -14,18 +14,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import Organization, Package
 from scarf_tui.paths import style_path
-from scarf_tui.screens.base import BaseScreen
+from scarf_tui.screens.tabbed import TabbedScreen
 from scarf_tui.widgets.package_table import PackageTable
 from scarf_tui.widgets.resource_table import ResourceTable
 from scarf_tui.widgets.safe_text import format_when, safe
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
-FOCUS_TRIES = 600
 
 TABS: tuple[tuple[str, str], ...] = (
     ("members", "Members"),
@@ -57,8 +56,9 @@ def details_table(org: Organization) -> Table:
     return outer
 
 
-class OrganizationScreen(BaseScreen):
+class OrganizationScreen(TabbedScreen):
     CSS_PATH = style_path("organization.tcss")
+    DEFAULT_TAB = "members"
 
     BINDINGS = [
         Binding("1", "tab('members')", "Members", id="organization.tab_members"),
@@ -92,9 +92,6 @@ class OrganizationScreen(BaseScreen):
         self._load()
 
     # --- breadcrumbs / context ----------------------------------------------------------------
-    @property
-    def active_tab(self) -> str:
-        return self.query_one("#tabs", TabbedContent).active or "members"
 
     def crumbs(self) -> list[str]:
         tab = next((k for k, v in TAB_ALIASES.items() if v == self.active_tab), "members")
@@ -171,61 +168,18 @@ class OrganizationScreen(BaseScreen):
         self._ensure_pane(event.pane.id or "members", focus=True)
         self.update_crumbs()
 
-    def _ensure_pane(self, tab: str, *, focus: bool) -> None:
-        if tab not in self._mounted_panes:
-            self._mounted_panes.add(tab)
-            self._mount_pane(tab, focus)
-        elif focus:
-            self._focus_pane(tab)
-
     def make_pane(self, tab: str) -> Widget:
-        try:
-            if tab == "members":
-                from scarf_tui.screens.members import MembersPane
+        if tab == "members":
+            from scarf_tui.screens.members import MembersPane
 
-                return MembersPane(self.org_name)
-            if tab == "org-packages":
-                return PackageTable(self.org_name, id="org-package-table")
-            if tab == "org-charts":
-                from scarf_tui.widgets.chart_pane import ChartPane
+            return MembersPane(self.org_name)
+        if tab == "org-packages":
+            return PackageTable(self.org_name, id="org-package-table")
+        if tab == "org-charts":
+            from scarf_tui.widgets.chart_pane import ChartPane
 
-                return ChartPane("org", self.org_name)
-        except ImportError:
-            pass
-        return Static(f"The {tab} pane is not available in this build.", classes="pane-placeholder")
-
-    @work(group="org-panes", exit_on_error=False)
-    async def _mount_pane(self, tab: str, focus: bool) -> None:
-        pane = self.query_one(f"#{tab}", TabPane)
-        await pane.remove_children()
-        await pane.mount(self.make_pane(tab))
-        if focus and self.active_tab == tab:
-            self._focus_pane(tab)
-
-    def _focus_pane(self, tab: str) -> None:
-        pane = self.query_one(f"#{tab}", TabPane)
-        body: Any = pane.children[0] if pane.children else None
-        target: Widget | None = None
-        if body is not None and isinstance(getattr(body, "table", None), DataTable):
-            target = body.table
-        if target is None and body is not None and body.can_focus:
-            target = body
-        if target is None:
-            target = next((t for t in pane.query(DataTable) if t.display), None)
-        if target is None:
-            target = next((w for w in pane.query("*") if w.can_focus), None)
-        if target is not None:
-            self._focus_when_ready(target, tab, FOCUS_TRIES)
-
-    def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
-        """Focus `widget` once it stops loading (a loading widget refuses focus), unless the
-        user has moved to another tab or focused something else meanwhile."""
-        if self.active_tab != tab or not widget.is_attached:
-            return
-        if widget.loading and tries > 0:
-            self.set_timer(0.05, lambda: self._focus_when_ready(widget, tab, tries - 1))
-            return
-        widget.focus()
+            return ChartPane("org", self.org_name)
+        raise ValueError(f"no pane for tab {tab!r}")
 
     @on(ResourceTable.Opened, "#org-package-table")
     def _open_package(self, event: ResourceTable.Opened) -> None:

@@ -18,16 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import LibraryType, Package
 from scarf_tui.paths import style_path
-from scarf_tui.screens.base import BaseScreen
+from scarf_tui.screens.tabbed import TabbedScreen
 from scarf_tui.widgets.safe_text import format_when, safe, safe_str
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
-FOCUS_TRIES = 600
 
 TABS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
@@ -83,8 +82,9 @@ class Overview(VerticalScroll):
         self.query_one("#long-description", Static).update(body)
 
 
-class PackageScreen(BaseScreen):
+class PackageScreen(TabbedScreen):
     CSS_PATH = style_path("package.tcss")
+    DEFAULT_TAB = "overview"
 
     BINDINGS = [
         Binding("1", "tab('overview')", "Overview", id="package.tab_overview"),
@@ -132,9 +132,6 @@ class PackageScreen(BaseScreen):
         return super().check_action(action, parameters)
 
     # --- breadcrumbs / context ----------------------------------------------------------------
-    @property
-    def active_tab(self) -> str:
-        return self.query_one("#tabs", TabbedContent).active or "overview"
 
     def crumbs(self) -> list[str]:
         return [self.package.owner, self.package.name, self.active_tab]
@@ -177,69 +174,26 @@ class PackageScreen(BaseScreen):
         self._ensure_pane(tab, focus=True)
         self.update_crumbs()
 
-    def _ensure_pane(self, tab: str, *, focus: bool) -> None:
-        if tab not in self._mounted_panes:
-            self._mounted_panes.add(tab)
-            self._mount_pane(tab, focus)
-        elif focus:
-            self._focus_pane(tab)
-
     def make_pane(self, tab: str) -> Widget:
         pkg = self.package
-        try:
-            if tab == "permissions":
-                from scarf_tui.screens.permissions import PermissionsPane
+        if tab == "permissions":
+            from scarf_tui.screens.permissions import PermissionsPane
 
-                return PermissionsPane(pkg)
-            if tab == "routes":
-                from scarf_tui.screens.routes import RoutesPane
+            return PermissionsPane(pkg)
+        if tab == "routes":
+            from scarf_tui.screens.routes import RoutesPane
 
-                return RoutesPane(pkg)
-            if tab == "domains":
-                from scarf_tui.screens.domains import DomainsPane
+            return RoutesPane(pkg)
+        if tab == "domains":
+            from scarf_tui.screens.domains import DomainsPane
 
-                return DomainsPane(pkg)
-            if tab == "charts":
-                from scarf_tui.widgets.chart_pane import ChartPane
+            return DomainsPane(pkg)
+        if tab == "charts":
+            from scarf_tui.widgets.chart_pane import ChartPane
 
-                kind = "user" if pkg.owner == self.scarf.username else "org"
-                return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
-        except ImportError:
-            pass
-        return Static(f"The {tab} pane is not available in this build.", classes="pane-placeholder")
-
-    @work(group="package-panes", exit_on_error=False)
-    async def _mount_pane(self, tab: str, focus: bool) -> None:
-        pane = self.query_one(f"#{tab}", TabPane)
-        await pane.remove_children()
-        await pane.mount(self.make_pane(tab))
-        if focus and self.active_tab == tab:
-            self._focus_pane(tab)
-
-    def _focus_pane(self, tab: str) -> None:
-        pane = self.query_one(f"#{tab}", TabPane)
-        body: Any = pane.children[0] if pane.children else None
-        target: Widget | None = None
-        if body is not None and isinstance(getattr(body, "table", None), DataTable):
-            target = body.table
-        if target is None and body is not None and body.can_focus:
-            target = body
-        if target is None:
-            target = next((t for t in pane.query(DataTable) if t.display), None)
-        if target is None:
-            target = next((w for w in pane.query("*") if w.can_focus), None)
-        if target is not None:
-            self._focus_when_ready(target, tab, FOCUS_TRIES)
-
-    def _focus_when_ready(self, widget: Widget, tab: str, tries: int) -> None:
-        """Focus `widget` once it stops loading (a loading widget refuses focus), unless the
-        user has moved to another tab or focused something else meanwhile."""
-        if self.active_tab != tab or not widget.is_attached:
-            return
-        if widget.loading and tries > 0:
-            self.set_timer(0.05, lambda: self._focus_when_ready(widget, tab, tries - 1))
-            return
-        widget.focus()
+            kind = "user" if pkg.owner == self.scarf.username else "org"
+            return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
+        raise ValueError(f"no pane for tab {tab!r}")
 
     # --- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
