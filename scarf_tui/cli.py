@@ -97,15 +97,10 @@ def add_demo_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
 
 
 def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
-    """Subcommands that live in their own modules. Each module provides
-    ``add_<name>_parser(subparsers)`` and a ``run_<name>(args) -> int``; we dispatch on the
-    command name. A module that is missing simply means the command is not offered."""
-    try:
-        from scarf_tui import export_cli
-    except ImportError as exc:
-        if exc.name != "scarf_tui.export_cli":
-            raise
-        return
+    """Subcommands that live in their own modules: each provides ``add_<name>_parser`` and
+    ``run_<name>(args) -> int``."""
+    from scarf_tui import export_cli
+
     export_parser = export_cli.add_export_parser(subparsers)
     export_parser.set_defaults(run=lambda args: export_cli.run_export(args))
 

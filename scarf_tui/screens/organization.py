@@ -193,11 +193,7 @@ class OrganizationScreen(TabbedScreen):
         if self.organization is None:
             self.notify("The organization has not loaded yet.", severity="warning")
             return
-        try:
-            from scarf_tui.screens.org_form import OrganizationFormScreen
-        except ImportError:
-            self.notify("The organization form is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.org_form import OrganizationFormScreen
 
         def edited(result: object) -> None:
             if result:
@@ -209,11 +205,7 @@ class OrganizationScreen(TabbedScreen):
     def action_new_package(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        try:
-            from scarf_tui.screens.package_form import PackageFormScreen
-        except ImportError:
-            self.notify("The package form is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.package_form import PackageFormScreen
 
         def created(result: object) -> None:
             if result:

@@ -141,11 +141,7 @@ class OrganizationsScreen(BaseScreen):
     def action_new_org(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        try:
-            from scarf_tui.screens.org_form import OrganizationFormScreen
-        except ImportError:
-            self.notify("The organization form is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.org_form import OrganizationFormScreen
 
         def created(result: object) -> None:
             if result:

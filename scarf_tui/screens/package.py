@@ -224,11 +224,7 @@ class PackageScreen(TabbedScreen):
     def action_edit(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        try:
-            from scarf_tui.screens.package_form import PackageFormScreen
-        except ImportError:
-            self.notify("The package form is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.package_form import PackageFormScreen
 
         def edited(result: object) -> None:
             if result:
@@ -243,11 +239,7 @@ class PackageScreen(TabbedScreen):
     def action_delete(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        try:
-            from scarf_tui.screens.package_form import DeletePackageScreen
-        except ImportError:
-            self.notify("The delete confirmation is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.package_form import DeletePackageScreen
         pkg = self.package
 
         def done(deleted: bool | None) -> None:

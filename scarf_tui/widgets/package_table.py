@@ -222,11 +222,7 @@ class PackageTable(ResourceTable):
     def action_new_package(self) -> None:
         if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
-        try:
-            from scarf_tui.screens.package_form import PackageFormScreen
-        except ImportError:
-            self.app.notify("The package form is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.package_form import PackageFormScreen
         form = PackageFormScreen(org=self.org) if self.org else PackageFormScreen()
         self.app.push_screen(form, self._after_create)
 
@@ -245,11 +241,7 @@ class PackageTable(ResourceTable):
         pkg = self.selected
         if pkg is None:
             return
-        try:
-            from scarf_tui.screens.package_form import DeletePackageScreen
-        except ImportError:
-            self.app.notify("The delete confirmation is not available in this build.", severity="warning")
-            return
+        from scarf_tui.screens.package_form import DeletePackageScreen
 
         def done(deleted: bool | None) -> None:
             # The dialog ran the request (a refusal stays inside it with the server's sentence);
