@@ -1,0 +1,94 @@
+"""One start-up for the embedded demo server, used by ``--demo``, ``demo-server``, ``export --demo``
+and the tests.
+
+    with contextlib.ExitStack() as stack:
+        session = start_demo(stack)              # v2 by default; api_version="v1" for v1
+        packages = await session.service.list_packages()
+
+The server runs on a loopback socket (uvicorn in a daemon thread) and stops when ``stack``
+closes. It serves both API versions from one port over one store; ``api_version`` only chooses
+which one the returned service speaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
+
+if TYPE_CHECKING:
+    from scarf_tui.api.service import ScarfService
+    from scarf_tui.demo.faults import Faults
+    from scarf_tui.demo.store import DemoStore
+
+API_VERSIONS = ("v1", "v2")
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    """A running demo server and a service signed in to it.
+
+    ``base_url`` is the API URL a user would configure for this version ("http://127.0.0.1:N/api"
+    for v1, "http://127.0.0.1:N/v2" for v2); ``origin`` serves both. ``token_name`` names the
+    credential in use (the token itself is not kept here)."""
+
+    service: ScarfService = field(repr=False)
+    base_url: str
+    origin: str
+    api_version: str = "v2"
+    username: str = DEMO_USER
+    token_name: str = "DEMO_TOKEN"
+
+
+def start_demo(
+    stack: contextlib.ExitStack,
+    *,
+    today: date | None = None,
+    api_version: str = "v2",
+    scale: int | None = None,
+    hostile: bool = False,
+    faults: Faults | None = None,
+    store: DemoStore | None = None,
+    token: str | None = None,
+    username: str | None = None,
+) -> DemoSession:
+    """Start the embedded server on 127.0.0.1 (an ephemeral port, closed with ``stack``) and
+    return a DemoSession whose service speaks ``api_version`` ("v1" or "v2").
+
+    ``scale`` multiplies the event volume; ``hostile`` adds packages with hostile names;
+    ``store``/``faults`` let tests keep a handle on what the server holds and how it fails;
+    ``token`` signs in as another demo user (``username`` names that user)."""
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.demo.server import running_server
+    from scarf_tui.demo.store import build_demo_store
+
+    if api_version not in API_VERSIONS:
+        raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
+    if store is None:
+        store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1)
+    served = stack.enter_context(running_server(create_app(store, faults)))
+    origin = served.removesuffix("/api")
+    base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
+    service = _make_service(base_url, token or DEMO_TOKEN, api_version)
+    return DemoSession(
+        service=service,
+        base_url=base_url,
+        origin=origin,
+        api_version=api_version,
+        username=username or DEMO_USER,
+        token_name="DEMO_TOKEN" if token is None else "a demo user's token",
+    )
+
+
+def _make_service(base_url: str, token: str, api_version: str) -> ScarfService:
+    from scarf_tui.api import make_service
+
+    if api_version != "v1":
+        raise ValueError("API v2 is not served yet; use api_version='v1'.")
+    return make_service(base_url, token)
+
+
+__all__ = ["API_VERSIONS", "DemoSession", "start_demo"]

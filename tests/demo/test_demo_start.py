@@ -1,0 +1,35 @@
+"""start_demo(): the one start-up of the embedded server, over a real loopback socket."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+import httpx
+import pytest
+
+from scarf_tui.demo import DEMO_USER
+from scarf_tui.demo.start import DemoSession, start_demo
+
+TODAY = date(2026, 6, 1)
+
+
+async def test_start_demo_v1_serves_the_dataset_on_loopback():
+    with contextlib.ExitStack() as stack:
+        session = start_demo(stack, today=TODAY, api_version="v1")
+        assert isinstance(session, DemoSession)
+        assert session.base_url.startswith("http://127.0.0.1:")
+        assert session.base_url == session.origin + "/api"
+        assert session.username == DEMO_USER
+        assert "demo" not in repr(session).replace("DEMO_TOKEN", "")
+        async with session.service as service:
+            packages = await service.list_packages()
+        assert len(packages) >= 30
+    # the server stopped with the stack
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(session.origin + "/api/v1/packages", timeout=2)
+
+
+def test_start_demo_refuses_an_unknown_version():
+    with contextlib.ExitStack() as stack, pytest.raises(ValueError, match="'v3'"):
+        start_demo(stack, api_version="v3")
