@@ -124,9 +124,9 @@ def run_tui(args: argparse.Namespace) -> int:
         settings.api_url = check_base_url(settings.api_url)
     username = args.user or settings.username
 
-    import scarf_tui.app
+    import scarf_tui.tui.app
 
-    result = scarf_tui.app.run_tui(
+    result = scarf_tui.tui.app.run_tui(
         settings=settings,
         demo=args.demo,
         org=args.org,

@@ -21,7 +21,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from scarf_tui.api import make_service  # noqa: E402
-from scarf_tui.app import ScarfApp  # noqa: E402
+from scarf_tui.tui.app import ScarfApp  # noqa: E402
 from scarf_tui.config import Settings  # noqa: E402
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER  # noqa: E402
 from scarf_tui.demo.app import create_app  # noqa: E402

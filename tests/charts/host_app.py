@@ -15,7 +15,7 @@ from textual.widgets import Footer
 
 from scarf_tui.api import make_service
 from scarf_tui.api.service import ScarfService
-from scarf_tui.widgets.chart_pane import ChartPane
+from scarf_tui.tui.charts.pane import ChartPane
 
 DEMO_BASE_URL = "http://demo.invalid/api"
 

@@ -13,9 +13,9 @@ from scarf_tui.demo import DEMO_USER, NOEXPORT_TOKEN
 from scarf_tui.demo.app import create_app
 from scarf_tui.demo.data import HOSTILE_ORG
 from scarf_tui.demo.store import build_demo_store
-from scarf_tui.widgets.chart_bars import ChartBars
-from scarf_tui.widgets.chart_pane import ChartPane
-from scarf_tui.widgets.chart_range import ChartRangeDialog, preset_range
+from scarf_tui.tui.charts.bars import ChartBars
+from scarf_tui.tui.charts.pane import ChartPane
+from scarf_tui.tui.charts.range_dialog import ChartRangeDialog, preset_range
 
 from .conftest import server_rows, settle
 from .host_app import ChartHostApp

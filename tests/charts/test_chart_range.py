@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from scarf_tui.demo import DEMO_TOKEN
-from scarf_tui.widgets.chart_bars import bar_text
-from scarf_tui.widgets.chart_pane import ChartPane
-from scarf_tui.widgets.chart_range import PRESETS, parse_range, preset_range
+from scarf_tui.tui.charts.bars import bar_text
+from scarf_tui.tui.charts.pane import ChartPane
+from scarf_tui.tui.charts.range_dialog import PRESETS, parse_range, preset_range
 
 from .conftest import settle
 from .host_app import ChartHostApp

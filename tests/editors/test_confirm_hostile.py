@@ -6,8 +6,8 @@ import io
 
 from rich.console import Console
 
-from scarf_tui.screens.package_form import PackageFormScreen
-from scarf_tui.widgets.confirm import ConfirmDialog, TypeToConfirm, changes_table
+from scarf_tui.tui.packages.form import PackageFormScreen
+from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm, changes_table
 
 from .conftest import settle
 from .host import EditorHost, in_process_service
@@ -117,7 +117,7 @@ async def test_editing_hostile_package_keeps_raw_server_text(hostile_store):
 async def test_editing_hostile_organization_server_refuses_its_own_name(hostile_store):
     """The demo server holds an organization name it would not accept in a PUT: the form
     shows the server's 422 sentence on the name field and keeps what was typed."""
-    from scarf_tui.screens.org_form import OrganizationFormScreen
+    from scarf_tui.tui.organizations.form import OrganizationFormScreen
 
     service = in_process_service(hostile_store)
     name = next(n for n in hostile_store.orgs if n.startswith("[bold red]"))

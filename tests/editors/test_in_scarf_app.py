@@ -3,12 +3,12 @@ escape back) must not steal the pane's or the dialog's keys."""
 
 from __future__ import annotations
 
-from scarf_tui.app import ScarfApp
+from scarf_tui.tui.app import ScarfApp
 from scarf_tui.config import Settings
-from scarf_tui.screens.members import MembersPane
-from scarf_tui.screens.permissions import PermissionsPane
-from scarf_tui.screens.routes import RoutesPane
-from scarf_tui.widgets.confirm import ConfirmDialog
+from scarf_tui.tui.organizations.members import MembersPane
+from scarf_tui.tui.packages.permissions import PermissionsPane
+from scarf_tui.tui.packages.routes import RoutesPane
+from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .conftest import package_uuid, settle
 from .host import FIXED_TODAY
@@ -80,7 +80,7 @@ async def test_members_inside_organization_screen(service, demo_store):
     app = scarf_app(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        from scarf_tui.screens.organization import OrganizationScreen
+        from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 
         app.push_screen(OrganizationScreen("acme"))
         await settle(pilot)

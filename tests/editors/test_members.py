@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scarf_tui.screens.members import MemberForm, MembersPane
-from scarf_tui.widgets.confirm import ConfirmDialog
-from scarf_tui.widgets.forms import ChoicePicker
+from scarf_tui.tui.organizations.members import MemberForm, MembersPane
+from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.form import ChoicePicker
 
 from .conftest import notifications, settle, table_rows
 from .host import EditorHost

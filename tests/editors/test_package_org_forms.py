@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from scarf_tui.screens.org_form import OrganizationFormScreen
-from scarf_tui.screens.package_form import DeletePackageScreen, PackageFormScreen, delete_package_flow
-from scarf_tui.widgets.confirm import ConfirmDialog
+from scarf_tui.tui.organizations.form import OrganizationFormScreen
+from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen, delete_package_flow
+from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .conftest import RequestLog, notifications, package_uuid, settle
 from .host import EditorHost

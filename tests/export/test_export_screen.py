@@ -7,10 +7,10 @@ from pathlib import Path
 from export_helpers import FIXED_TODAY, RANGE_END, RANGE_START, SMALL_NAME, read_csv
 from textual.widgets import Input, ProgressBar, Static
 
-from scarf_tui.app import ScarfApp
+from scarf_tui.tui.app import ScarfApp
 from scarf_tui.config import Settings
 from scarf_tui.exporting import AGGREGATE_COLUMNS, part_path
-from scarf_tui.screens.export import ExportScreen
+from scarf_tui.tui.export_screen import ExportScreen
 
 
 def make_app(service) -> ScarfApp:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scarf_tui.app import ScarfApp
+from scarf_tui.tui.app import ScarfApp
 from scarf_tui.demo.store import DemoStore, build_demo_store
 
 from .helpers import FIXED_TODAY, make_app

@@ -6,7 +6,7 @@ from datetime import date
 
 import httpx
 from scarf_tui.api import make_service
-from scarf_tui.app import ScarfApp
+from scarf_tui.tui.app import ScarfApp
 from scarf_tui.config import Settings
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app

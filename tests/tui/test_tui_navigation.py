@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from scarf_tui.config import Settings
-from scarf_tui.screens.help import HelpScreen
-from scarf_tui.screens.organization import OrganizationScreen
-from scarf_tui.screens.organizations import OrganizationsScreen
-from scarf_tui.screens.package import PackageScreen
-from scarf_tui.screens.packages import PackagesScreen
-from scarf_tui.widgets.breadcrumbs import Breadcrumbs
-from scarf_tui.widgets.command_bar import CommandBar, UnknownCommand, parse_command
-from scarf_tui.widgets.package_table import PackageTable
+from scarf_tui.tui.help import HelpScreen
+from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
+from scarf_tui.tui.packages.package_screen import PackageScreen
+from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
+from scarf_tui.tui.common.command_bar import CommandBar, UnknownCommand, parse_command
+from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle
 
@@ -260,6 +260,6 @@ async def test_copy_in_the_permissions_tab_takes_the_selected_username(app_facto
         await press(pilot, "slash", *"widget-cli", "enter", "enter", "y")
         assert app.clipboard == app.screen.package.uuid  # overview: the package id
         await press(pilot, "p", "down", "y")
-        from scarf_tui.screens.permissions import PermissionsPane
+        from scarf_tui.tui.packages.permissions import PermissionsPane
 
         assert app.clipboard == app.screen.query_one(PermissionsPane).cursor_item().username

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import DataTable, Input, Tab
 
-from scarf_tui.screens.export import ExportScreen
-from scarf_tui.screens.organization import OrganizationScreen
-from scarf_tui.screens.package import PackageScreen
-from scarf_tui.screens.package_form import PackageFormScreen
-from scarf_tui.screens.packages import PackagesScreen
-from scarf_tui.widgets.command_bar import CommandBar, parse_command
-from scarf_tui.widgets.package_table import PackageTable
+from scarf_tui.tui.export_screen import ExportScreen
+from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+from scarf_tui.tui.packages.package_screen import PackageScreen
+from scarf_tui.tui.packages.form import PackageFormScreen
+from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.common.command_bar import CommandBar, parse_command
+from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle
 
@@ -181,7 +181,7 @@ async def test_fixed_width_cells_that_do_not_fit_end_with_an_ellipsis(app_factor
 
 async def test_org_option_also_applies_after_the_welcome_screen(live_server, tmp_path, monkeypatch) -> None:
     from scarf_tui.config import Settings
-    from scarf_tui.screens.welcome import WelcomeScreen
+    from scarf_tui.tui.welcome import WelcomeScreen
 
     from .helpers import make_app
 

@@ -10,8 +10,8 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from scarf_tui.config import Settings
-from scarf_tui.screens.packages import PackagesScreen
-from scarf_tui.screens.welcome import WelcomeScreen
+from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.welcome import WelcomeScreen
 
 from .helpers import make_app, press, settle
 

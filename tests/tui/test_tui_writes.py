@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from scarf_tui.screens.org_form import OrganizationFormScreen
-from scarf_tui.screens.organization import OrganizationScreen
-from scarf_tui.screens.package import PackageScreen
-from scarf_tui.screens.package_form import DeletePackageScreen, PackageFormScreen
-from scarf_tui.screens.packages import PackagesScreen
-from scarf_tui.widgets.package_table import PackageTable
+from scarf_tui.tui.organizations.form import OrganizationFormScreen
+from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+from scarf_tui.tui.packages.package_screen import PackageScreen
+from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen
+from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle
 

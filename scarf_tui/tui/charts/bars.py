@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.text import safe_str
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 

@@ -20,8 +20,8 @@ from textual.message import Message
 from scarf_tui.analytics import last_n_days_by_package, sparkline
 from scarf_tui.api.errors import ExportNotEnabled, NotFound
 from scarf_tui.domain import AggregateRow, LibraryType, Package
-from scarf_tui.widgets.resource_table import Column, ResourceTable, Row
-from scarf_tui.widgets.safe_text import safe, safe_str
+from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
+from scarf_tui.tui.common.text import safe, safe_str
 
 TREND_DAYS = 30
 TREND_WIDTH = 10  # characters; each one sums TREND_DAYS / TREND_WIDTH days
@@ -116,7 +116,7 @@ class PackageTable(ResourceTable):
             else:
                 packages = await service.list_org_packages(self.org)
         except Exception as err:  # noqa: BLE001 - any failure becomes the inline error state
-            from scarf_tui.screens.base import describe_error
+            from scarf_tui.tui.common.base_screen import describe_error
 
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
@@ -222,7 +222,7 @@ class PackageTable(ResourceTable):
     def action_new_package(self) -> None:
         if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
             return
-        from scarf_tui.screens.package_form import PackageFormScreen
+        from scarf_tui.tui.packages.form import PackageFormScreen
         form = PackageFormScreen(org=self.org) if self.org else PackageFormScreen()
         self.app.push_screen(form, self._after_create)
 
@@ -241,7 +241,7 @@ class PackageTable(ResourceTable):
         pkg = self.selected
         if pkg is None:
             return
-        from scarf_tui.screens.package_form import DeletePackageScreen
+        from scarf_tui.tui.packages.form import DeletePackageScreen
 
         def done(deleted: bool | None) -> None:
             # The dialog ran the request (a refusal stays inside it with the server's sentence);

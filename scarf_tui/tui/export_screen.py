@@ -33,8 +33,8 @@ from scarf_tui.exporting import (
     format_for_path,
     resolve_events_scope,
 )
-from scarf_tui.paths import style_path
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.text import safe_str
 
 ExportKind = Literal["events", "aggregates"]
 ScopeType = Literal["package", "pixels", "org", "user"]

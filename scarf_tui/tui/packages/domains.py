@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from scarf_tui.domain import Domain, Package, validate_domain_name
-from scarf_tui.widgets.confirm import ConfirmDialog
-from scarf_tui.widgets.editor_pane import EditorPane
-from scarf_tui.widgets.forms import EditorForm, FormField, safe_text, shown
+from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.editor_pane import EditorPane
+from scarf_tui.tui.common.form import EditorForm, FormField, safe_text, shown
 
 
 class DomainForm(EditorForm[bool, str]):

@@ -24,9 +24,9 @@ from textual.timer import Timer
 from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
 from scarf_tui.domain import Package
-from scarf_tui.paths import style_path
-from scarf_tui.widgets.command_bar import CommandBar, UnknownCommand, parse_command
-from scarf_tui.widgets.safe_text import safe, safe_str
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.command_bar import CommandBar, UnknownCommand, parse_command
+from scarf_tui.tui.common.text import safe, safe_str
 
 DEMO_USERNAME = "maintainer"
 
@@ -151,7 +151,7 @@ class ScarfApp(App):
     # --- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
         if self.service is None:
-            from scarf_tui.screens.welcome import WelcomeScreen
+            from scarf_tui.tui.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
         else:
@@ -261,7 +261,7 @@ class ScarfApp(App):
 
     # --- navigation ---------------------------------------------------------------------------
     def _packages_screen(self, org: str | None) -> Screen:
-        from scarf_tui.screens.packages import PackagesScreen
+        from scarf_tui.tui.packages.list_screen import PackagesScreen
 
         return PackagesScreen(org)
 
@@ -270,7 +270,7 @@ class ScarfApp(App):
 
     def open_package(self, target: Package | str, tab: str = "overview") -> None:
         if isinstance(target, Package):
-            from scarf_tui.screens.package import PackageScreen
+            from scarf_tui.tui.packages.package_screen import PackageScreen
 
             self.push_screen(PackageScreen(target, tab=tab))
         else:
@@ -290,7 +290,7 @@ class ScarfApp(App):
             if not found:
                 found = [await service.get_package(wanted)]
         except Exception as err:  # noqa: BLE001
-            from scarf_tui.screens.base import describe_error
+            from scarf_tui.tui.common.base_screen import describe_error
 
             self.notify(describe_error(err), severity="error", markup=False)
             return
@@ -304,12 +304,12 @@ class ScarfApp(App):
         self.open_package(found[0], tab)
 
     def open_orgs(self) -> None:
-        from scarf_tui.screens.organizations import OrganizationsScreen
+        from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
 
         self.push_screen(OrganizationsScreen())
 
     def open_org(self, name: str, tab: str = "members") -> None:
-        from scarf_tui.screens.organization import OrganizationScreen
+        from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 
         self.push_screen(OrganizationScreen(name, tab=tab))
 
@@ -317,9 +317,9 @@ class ScarfApp(App):
         """The export dialog, prefilled from where the user is: a named or current package ->
         its events; an organization -> its aggregates; else the user's aggregates. A charts
         pane on screen lends its date range."""
-        from scarf_tui.screens.base import BaseScreen
-        from scarf_tui.screens.export import ExportScreen
-        from scarf_tui.widgets.chart_pane import ChartPane
+        from scarf_tui.tui.common.base_screen import BaseScreen
+        from scarf_tui.tui.export_screen import ExportScreen
+        from scarf_tui.tui.charts.pane import ChartPane
 
         screen = self.screen
         here: Any = screen if isinstance(screen, BaseScreen) else None
@@ -340,7 +340,7 @@ class ScarfApp(App):
         self.push_screen(dialog)
 
     def go_back(self, *, reload: bool = False) -> None:
-        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
 
         if len(self.screen_stack) > 2 and isinstance(self.screen, BaseScreen):
             self.pop_screen()
@@ -351,7 +351,7 @@ class ScarfApp(App):
 
     # --- actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
 
         if action == "back":
             return len(self.screen_stack) > 2 and isinstance(self.screen, BaseScreen)
@@ -385,7 +385,7 @@ class ScarfApp(App):
         self.go_back()
 
     def action_refresh(self) -> None:
-        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
 
         if self.service is not None:
             self.service.invalidate()
@@ -393,7 +393,7 @@ class ScarfApp(App):
             self.screen.reload()
 
     def action_copy(self) -> None:
-        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
 
         target = self.screen.copy_target() if isinstance(self.screen, BaseScreen) else None
         if not target:
@@ -403,11 +403,11 @@ class ScarfApp(App):
         self.notify(f"Copied {safe_str(target)}", markup=False)
 
     def action_help(self) -> None:
-        from scarf_tui.screens.help import HelpScreen, help_entries
+        from scarf_tui.tui.help import HelpScreen, help_entries
 
         if isinstance(self.screen, HelpScreen):
             return
-        from scarf_tui.screens.base import BaseScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
 
         screen = self.screen
         title = " › ".join(screen.crumbs()) if isinstance(screen, BaseScreen) else type(screen).__name__
@@ -425,9 +425,9 @@ class ScarfApp(App):
 
     def run_command(self, text: str) -> None:
         """Carry out one `:` command; unknown input is explained, never fatal."""
-        from scarf_tui.screens.base import BaseScreen
-        from scarf_tui.screens.organization import OrganizationScreen
-        from scarf_tui.screens.package import PackageScreen
+        from scarf_tui.tui.common.base_screen import BaseScreen
+        from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+        from scarf_tui.tui.packages.package_screen import PackageScreen
 
         try:
             command = parse_command(text)

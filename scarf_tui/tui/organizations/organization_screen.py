@@ -17,11 +17,11 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import Organization, Package
-from scarf_tui.paths import style_path
-from scarf_tui.screens.tabbed import TabbedScreen
-from scarf_tui.widgets.package_table import PackageTable
-from scarf_tui.widgets.resource_table import ResourceTable
-from scarf_tui.widgets.safe_text import format_when, safe
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.tabbed_screen import TabbedScreen
+from scarf_tui.tui.packages.table import PackageTable
+from scarf_tui.tui.common.resource_table import ResourceTable
+from scarf_tui.tui.common.text import format_when, safe
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
@@ -170,13 +170,13 @@ class OrganizationScreen(TabbedScreen):
 
     def make_pane(self, tab: str) -> Widget:
         if tab == "members":
-            from scarf_tui.screens.members import MembersPane
+            from scarf_tui.tui.organizations.members import MembersPane
 
             return MembersPane(self.org_name)
         if tab == "org-packages":
             return PackageTable(self.org_name, id="org-package-table")
         if tab == "org-charts":
-            from scarf_tui.widgets.chart_pane import ChartPane
+            from scarf_tui.tui.charts.pane import ChartPane
 
             return ChartPane("org", self.org_name)
         raise ValueError(f"no pane for tab {tab!r}")
@@ -193,7 +193,7 @@ class OrganizationScreen(TabbedScreen):
         if self.organization is None:
             self.notify("The organization has not loaded yet.", severity="warning")
             return
-        from scarf_tui.screens.org_form import OrganizationFormScreen
+        from scarf_tui.tui.organizations.form import OrganizationFormScreen
 
         def edited(result: object) -> None:
             if result:
@@ -205,7 +205,7 @@ class OrganizationScreen(TabbedScreen):
     def action_new_package(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        from scarf_tui.screens.package_form import PackageFormScreen
+        from scarf_tui.tui.packages.form import PackageFormScreen
 
         def created(result: object) -> None:
             if result:

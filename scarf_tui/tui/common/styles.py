@@ -7,7 +7,7 @@ from pathlib import Path
 
 # In a checkout (not installed), styles/ sits next to the scarf_tui package; the wheel ships it
 # as the scarf_tui.styles package (see [tool.setuptools.package-dir] in pyproject.toml).
-_CHECKOUT_STYLES = Path(__file__).resolve().parent.parent / "styles"
+_CHECKOUT_STYLES = Path(__file__).resolve().parents[3] / "styles"
 
 
 def style_path(name: str) -> str:

@@ -42,16 +42,16 @@ from scarf_tui.analytics import (
 )
 from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ScarfError
 from scarf_tui.domain import AggregateRow
-from scarf_tui.paths import style_path
-from scarf_tui.widgets.chart_bars import ChartBars
-from scarf_tui.widgets.chart_range import (
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.charts.bars import ChartBars
+from scarf_tui.tui.charts.range_dialog import (
     DEFAULT_PRESET,
     PRESETS,
     ChartRangeDialog,
     DateRange,
     preset_range,
 )
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.text import safe_str
 
 TOP_N = 10
 PROGRESS_EVERY = 500  # rows between progress updates (and a yield to the event loop)

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from scarf_tui.domain import parse_day, validate_date_range
-from scarf_tui.paths import style_path
+from scarf_tui.tui.common.styles import style_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from textual import work
 from textual.widget import Widget
 from textual.widgets import DataTable, TabbedContent, TabPane
 
-from scarf_tui.screens.base import BaseScreen
+from scarf_tui.tui.common.base_screen import BaseScreen
 
 # A pane's table refuses focus while it loads; wait this many 50 ms ticks (30 s) for it.
 FOCUS_TRIES = 600

@@ -14,9 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from scarf_tui.paths import style_path
-from scarf_tui.widgets.breadcrumbs import Breadcrumbs
-from scarf_tui.widgets.safe_text import safe
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
+from scarf_tui.tui.common.text import safe
 
 INTRO = (
     "scarf-tui needs your Scarf API token. Find it on https://scarf.sh/user-account.\n"
@@ -84,7 +84,7 @@ class WelcomeScreen(Screen):
     async def _check(self, token: Token, username: str | None) -> None:
         from scarf_tui.api import make_service
         from scarf_tui.config import save_settings
-        from scarf_tui.screens.base import describe_error
+        from scarf_tui.tui.common.base_screen import describe_error
 
         app = self.app
         settings = app.settings  # type: ignore[attr-defined]
@@ -116,7 +116,7 @@ class WelcomeScreen(Screen):
 
     @work(exclusive=True, group="welcome-demo", thread=True, exit_on_error=False)
     def _start_demo(self) -> None:
-        from scarf_tui.app import DEMO_USERNAME
+        from scarf_tui.tui.app import DEMO_USERNAME
 
         app = self.app
         try:

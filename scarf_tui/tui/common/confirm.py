@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from scarf_tui.widgets.forms import FieldError, error_sentence, notify_error, safe_text, style_file
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.form import FieldError, error_sentence, notify_error, safe_text, style_file
+from scarf_tui.tui.common.text import safe_str
 
 Change = tuple[str, str, str]
 

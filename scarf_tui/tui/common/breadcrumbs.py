@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.text import safe_str
 
 SEPARATOR = " › "
 

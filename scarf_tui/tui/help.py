@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from scarf_tui.paths import style_path
+from scarf_tui.tui.common.styles import style_path
 
 HELP_FOOT = (
     'Remap a key in config.toml: [keymap] "<id>" = "keys".  esc closes.\n'

@@ -10,10 +10,10 @@ from textual.widgets import Footer
 
 from scarf_tui.api.errors import ScarfError
 from scarf_tui.domain import Package
-from scarf_tui.widgets.breadcrumbs import Breadcrumbs
+from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
 
 if TYPE_CHECKING:
-    from scarf_tui.app import ScarfApp
+    from scarf_tui.tui.app import ScarfApp
 
 
 def describe_error(err: BaseException) -> str:

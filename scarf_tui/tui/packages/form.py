@@ -15,15 +15,15 @@ from textual.containers import Vertical
 from textual.widgets import Input, Select, TextArea
 
 from scarf_tui.domain import LibraryType, Package, PackageDraft, validate_docker_urls, validate_url
-from scarf_tui.widgets.confirm import TypeToConfirm
-from scarf_tui.widgets.forms import (
+from scarf_tui.tui.common.confirm import TypeToConfirm
+from scarf_tui.tui.common.form import (
     EditorForm,
     FormField,
     shown,
     validate_name,
     validate_required,
 )
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.common.text import safe_str
 
 LIBRARY_TYPES = [t.value for t in LibraryType]
 PYPI_SIMPLE = "https://pypi.org/simple/"

@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.widgets import Input, Select
 
 from scarf_tui.domain import Member, MemberRole
-from scarf_tui.widgets.confirm import ConfirmDialog
-from scarf_tui.widgets.editor_pane import EditorPane, level_text
-from scarf_tui.widgets.forms import (
+from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.editor_pane import EditorPane, level_text
+from scarf_tui.tui.common.form import (
     ChoicePicker,
     EditorForm,
     FormField,

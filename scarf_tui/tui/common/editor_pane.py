@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowKey
 
-from scarf_tui.widgets.forms import (
+from scarf_tui.tui.common.form import (
     error_sentence,
     notify_error,
     read_only,

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from scarf_tui.domain import Organization, OrganizationDraft, validate_url
-from scarf_tui.screens.package_form import keep_original
-from scarf_tui.widgets.forms import EditorForm, FormField, shown, validate_email, validate_name
-from scarf_tui.widgets.safe_text import safe_str
+from scarf_tui.tui.packages.form import keep_original
+from scarf_tui.tui.common.form import EditorForm, FormField, shown, validate_email, validate_name
+from scarf_tui.tui.common.text import safe_str
 
 
 class OrganizationFormScreen(EditorForm[Organization, OrganizationDraft]):

@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from scarf_tui.api.errors import ScarfError, ValidationFailed
-from scarf_tui.widgets.safe_text import safe, safe_str
+from scarf_tui.tui.common.text import safe, safe_str
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -38,7 +38,7 @@ USERNAME = re.compile(r"^[^\s@/]+$")
 def style_file(name: str) -> str:
     """Path of one of our .tcss files, installed or in a checkout."""
     try:
-        from scarf_tui.paths import style_path
+        from scarf_tui.tui.common.styles import style_path
 
         path = style_path(name)
         if Path(path).exists():
@@ -360,7 +360,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         if not rows:
             self.show_form_error("Nothing changed.")
             return
-        from scarf_tui.widgets.confirm import ConfirmDialog
+        from scarf_tui.tui.common.confirm import ConfirmDialog
 
         def confirmed(ok: bool | None) -> None:
             if ok:

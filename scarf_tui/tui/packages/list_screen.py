@@ -6,10 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 
 from scarf_tui.domain import Package
-from scarf_tui.paths import style_path
-from scarf_tui.screens.base import BaseScreen
-from scarf_tui.widgets.package_table import PackageTable
-from scarf_tui.widgets.resource_table import ResourceTable
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.base_screen import BaseScreen
+from scarf_tui.tui.packages.table import PackageTable
+from scarf_tui.tui.common.resource_table import ResourceTable
 
 
 class PackagesScreen(BaseScreen):

@@ -21,9 +21,9 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import LibraryType, Package
-from scarf_tui.paths import style_path
-from scarf_tui.screens.tabbed import TabbedScreen
-from scarf_tui.widgets.safe_text import format_when, safe, safe_str
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.tabbed_screen import TabbedScreen
+from scarf_tui.tui.common.text import format_when, safe, safe_str
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
@@ -177,19 +177,19 @@ class PackageScreen(TabbedScreen):
     def make_pane(self, tab: str) -> Widget:
         pkg = self.package
         if tab == "permissions":
-            from scarf_tui.screens.permissions import PermissionsPane
+            from scarf_tui.tui.packages.permissions import PermissionsPane
 
             return PermissionsPane(pkg)
         if tab == "routes":
-            from scarf_tui.screens.routes import RoutesPane
+            from scarf_tui.tui.packages.routes import RoutesPane
 
             return RoutesPane(pkg)
         if tab == "domains":
-            from scarf_tui.screens.domains import DomainsPane
+            from scarf_tui.tui.packages.domains import DomainsPane
 
             return DomainsPane(pkg)
         if tab == "charts":
-            from scarf_tui.widgets.chart_pane import ChartPane
+            from scarf_tui.tui.charts.pane import ChartPane
 
             kind = "user" if pkg.owner == self.scarf.username else "org"
             return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
@@ -224,7 +224,7 @@ class PackageScreen(TabbedScreen):
     def action_edit(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        from scarf_tui.screens.package_form import PackageFormScreen
+        from scarf_tui.tui.packages.form import PackageFormScreen
 
         def edited(result: object) -> None:
             if result:
@@ -239,7 +239,7 @@ class PackageScreen(TabbedScreen):
     def action_delete(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        from scarf_tui.screens.package_form import DeletePackageScreen
+        from scarf_tui.tui.packages.form import DeletePackageScreen
         pkg = self.package
 
         def done(deleted: bool | None) -> None:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.widgets.data_table import ColumnKey
 
-from scarf_tui.widgets.safe_text import safe
+from scarf_tui.tui.common.text import safe
 
 
 @dataclass(frozen=True)

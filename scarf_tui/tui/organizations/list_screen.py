@@ -16,10 +16,10 @@ from textual.binding import Binding
 
 from scarf_tui.api.errors import NotFound
 from scarf_tui.domain import Organization
-from scarf_tui.paths import style_path
-from scarf_tui.screens.base import BaseScreen, describe_error
-from scarf_tui.widgets.resource_table import Column, ResourceTable, Row
-from scarf_tui.widgets.safe_text import safe, safe_str
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.base_screen import BaseScreen, describe_error
+from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
+from scarf_tui.tui.common.text import safe, safe_str
 
 COLUMNS = (
     Column("name", "Name", width=18),
@@ -141,7 +141,7 @@ class OrganizationsScreen(BaseScreen):
     def action_new_org(self) -> None:
         if self.scarf.refuse_if_read_only():
             return
-        from scarf_tui.screens.org_form import OrganizationFormScreen
+        from scarf_tui.tui.organizations.form import OrganizationFormScreen
 
         def created(result: object) -> None:
             if result:

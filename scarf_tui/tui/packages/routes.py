@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
-from scarf_tui.widgets.confirm import ConfirmDialog
-from scarf_tui.widgets.editor_pane import EditorPane
-from scarf_tui.widgets.forms import EditorForm, FormField, safe_text, shown
+from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.editor_pane import EditorPane
+from scarf_tui.tui.common.form import EditorForm, FormField, safe_text, shown
 
 # A URL that passes every check, to tell template-path problems from outgoing-URL problems.
 _NEUTRAL_URL = "https://example.invalid/"
