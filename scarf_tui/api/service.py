@@ -28,6 +28,7 @@ import httpx
 from pydantic import ValidationError
 
 from scarf_tui.api import v1
+from scarf_tui.api.csv_stream import check_csv_content_type
 from scarf_tui.api.errors import InvalidResponse, ValidationFailed, sanitize
 from scarf_tui.api.http import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_RETRY_AFTER, ApiClient, TokenLike
 from scarf_tui.domain import (
@@ -394,6 +395,11 @@ class ScarfService:
     async def _csv_lines(self, path: str, start: date, end: date, *, owner: str, label: str) -> AsyncIterator[bytes]:
         _check_range(start, end, max_days=MAX_EVENT_WINDOW_DAYS)
         async with self._api.stream("GET", path, params=_date_params(start, end), what=owner, export=True) as response:
+            # An HTML page or JSON with status 200 is not events: refuse it before any line.
+            check_csv_content_type(
+                response.headers.get("content-type"),
+                what=f"the {label} ({start.isoformat()} to {end.isoformat()})",
+            )
             rest = b""
             async for chunk in self._api.iter_bytes(response):
                 if b"\n" not in chunk:

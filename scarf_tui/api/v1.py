@@ -11,16 +11,15 @@ rows, and ``json.loads`` + direct dataclass construction is several times faster
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import aclosing
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from scarf_tui.api.csv_stream import csv_records  # noqa: F401 - re-exported: it moved to csv_stream
 from scarf_tui.api.errors import InvalidResponse, ValidationFailed, sanitize
 from scarf_tui.domain import (
     EVENT_COLUMNS,
@@ -558,32 +557,6 @@ class EventCsvLayout:
             for i in range(self._width, width):
                 extra[f"column_{i + 1}"] = row[i]
         return Event(type=row[self._type], time=row[self._time], extra=extra, **fields)
-
-
-async def csv_records(lines: AsyncIterator[bytes]) -> AsyncIterator[tuple[list[str], bytes]]:
-    """Raw events-CSV lines (each with its terminator, header first) -> (fields, the record's
-    bytes as sent) for every non-blank record. A quoted field may span lines: a record ends at a
-    line end where the count of '"' so far is even. InvalidResponse when a record cannot be
-    read or the stream ends inside a quoted field. Closes ``lines`` when done or abandoned."""
-    parts: list[bytes] = []
-    quotes = 0
-    async with aclosing(lines):
-        async for line in lines:
-            parts.append(line)
-            quotes += line.count(b'"')
-            if quotes % 2:
-                continue
-            raw = parts[0] if len(parts) == 1 else b"".join(parts)
-            parts = []
-            quotes = 0
-            try:
-                fields = next(csv.reader([raw.decode("utf-8", errors="replace")]), [])
-            except csv.Error as exc:
-                raise InvalidResponse(f"The events CSV could not be read ({sanitize(exc, limit=80)}).") from None
-            if fields:
-                yield fields, raw
-    if parts:
-        raise InvalidResponse("The events stream ended inside a quoted field; the data is incomplete.")
 
 
 def events_from_rows(rows: Iterable[Sequence[str]]) -> list[Event]:

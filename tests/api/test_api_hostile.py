@@ -124,7 +124,7 @@ async def test_quoted_fields_with_newlines_and_lone_carriage_returns() -> None:
                 yield body[i : i + 7]
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, stream=Chunks())
+        return httpx.Response(200, stream=Chunks(), headers={"content-type": "text/csv"})
 
     from datetime import date
 

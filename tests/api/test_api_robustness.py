@@ -220,7 +220,8 @@ async def test_unusable_aggregate_lines_are_invalid_response(line: bytes, fragme
 async def test_an_events_record_csv_cannot_read_is_invalid_response() -> None:
     # Python's csv refuses fields over 128 KiB; that must be a ScarfError, not csv.Error.
     body = b"type,time,user_agent\r\npixel,2026-01-01T00:00:00Z," + b"A" * 200_000 + b"\r\n"
-    transport = httpx.MockTransport(lambda r: httpx.Response(200, content=body))
+    csv_type = {"content-type": "text/csv"}
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, content=body, headers=csv_type))
     service = make_service(API, "t", transport=transport)
     try:
         with pytest.raises(InvalidResponse, match="The events CSV could not be read"):
