@@ -1,7 +1,11 @@
-"""The async Scarf API layer. Importable without Textual (a test enforces it).
+"""The async Scarf API layer, for API v1 and v2 behind one interface. Importable without Textual.
 
-    service = make_service("https://scarf.sh/api", token)
+    service = make_service("https://api.scarf.sh", token, username="me")   # v2
     packages = await service.list_packages()
+    service.capabilities.permission_levels   # what the active version offers
+
+``make_service_for(settings, api_version=...)`` (scarf_tui.api.version) picks the version the
+way the CLI does: --api, $SCARF_API_VERSION, config api_version, then the URL.
 """
 
 from scarf_tui.api.errors import (
@@ -18,21 +22,30 @@ from scarf_tui.api.errors import (
     ValidationFailed,
 )
 from scarf_tui.api.http import DEFAULT_API_URL
+from scarf_tui.api.interface import Unsupported
+from scarf_tui.api.models import Capabilities, Page
 from scarf_tui.api.service import ScarfService, make_service
+from scarf_tui.api.version import choose_version, effective_api_url, make_service_for
 
 __all__ = [
     "DEFAULT_API_URL",
     "AuthError",
+    "Capabilities",
     "ConnectionFailed",
     "ExportNotEnabled",
     "InsecureURL",
     "InvalidResponse",
     "NotFound",
+    "Page",
     "RateLimited",
     "RequestTimeout",
     "ScarfError",
     "ScarfService",
     "ServerError",
+    "Unsupported",
     "ValidationFailed",
+    "choose_version",
+    "effective_api_url",
     "make_service",
+    "make_service_for",
 ]

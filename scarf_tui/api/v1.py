@@ -58,7 +58,7 @@ class OrganizationRoleV1(str, Enum):
 
 def _known_or_text(enum: type[Enum]):
     """A before-validator: the enum member when the value is known, else the text itself."""
-    values = {m.value: m for m in enum}  # type: ignore[attr-defined]
+    values = {m.value: m for m in enum}
 
     def convert(value: Any) -> Any:
         if isinstance(value, enum):

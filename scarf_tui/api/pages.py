@@ -1,0 +1,114 @@
+"""Cursor pagination of the Scarf API v2, and the v2 flavour of the HTTP client.
+
+List endpoints answer ``{"results": [...], "_links": {"next": URL}}`` (some answer a bare array,
+which is the whole list). ``iter_raw_pages`` asks for the largest page size, follows ``next``
+links and yields each page's raw items as it arrives. A ``next`` link is followed only to the
+origin of the configured base URL (so the token never goes elsewhere); a root-relative link is
+resolved against that origin. Anything else ends the listing with an InvalidResponse sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import httpx
+
+from scarf_tui.api.errors import InvalidResponse, sanitize
+from scarf_tui.api.http import ApiClient
+from scarf_tui.api.v2_errors import error_from_v2_body
+
+MAX_PER_PAGE = 100  # the largest per_page the client asks for
+MAX_PAGES = 10_000  # a server whose cursors never end is stopped here
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class V2ApiClient(ApiClient):
+    """ApiClient whose error answers with a v2 ``code`` become that code's sentence."""
+
+    async def _read_error_body(self, response: httpx.Response) -> bytes:
+        body = await super()._read_error_body(response)
+        status = response.status_code
+        if status != 401 and status != 429 and status < 500:
+            error = error_from_v2_body(status, body, redact=self._secret)
+            if error is not None:
+                raise error
+        return body
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def origin_of(url: str) -> str:
+    """"scheme://host[:port]" of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def next_request(link: str, current_url: str, base_url: str) -> tuple[str, dict[str, str]]:
+    """(path relative to ``base_url``, query params) for a ``next`` link, or InvalidResponse
+    when the link leads to another origin."""
+    if not isinstance(link, str) or not link.strip():
+        raise InvalidResponse("The server's link to the next page is not a URL; the list is incomplete.")
+    target = urljoin(current_url, link.strip())
+    if _origin(target) != _origin(base_url):
+        shown = sanitize(urlsplit(target).netloc or target, limit=80)
+        raise InvalidResponse(
+            f"The server's link to the next page points to {shown!r}, not to {urlsplit(base_url).netloc}; "
+            "it was not followed, so the token stays with the configured server, and the list is incomplete."
+        )
+    parts = urlsplit(target)
+    base_path = urlsplit(base_url).path.rstrip("/")
+    path = parts.path
+    if base_path and path.startswith(base_path + "/"):
+        path = path[len(base_path):]
+    return path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+async def iter_raw_pages(
+    api: ApiClient,
+    path: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    what: str,
+    items: str,
+    per_page: int = MAX_PER_PAGE,
+) -> AsyncIterator[tuple[list[Any], bool]]:
+    """(raw items of one page, whether it is the last) for every page of a v2 list."""
+    base_url = api.base_url
+    query: dict[str, str] = {**(params or {}), "per_page": str(per_page)}
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    pages = 0
+    while True:
+        data = await api.request_json("GET", path, params=query, what=what)
+        pages += 1
+        if isinstance(data, list):  # a bare array: the whole list
+            yield data, True
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise InvalidResponse(f"The server's answer for {items} is neither a list nor a page of results.")
+        links = data.get("_links")
+        link = links.get("next") if isinstance(links, dict) else None
+        if link is None or link == "":
+            yield data["results"], True
+            return
+        yield data["results"], False
+        current = urljoin(base_url.rstrip("/") + "/", path.lstrip("/"))
+        path, query = next_request(link, current, base_url)
+        query.setdefault("per_page", str(per_page))  # some servers fall back to a small page
+        key = (path, tuple(sorted(query.items())))
+        if key in seen or pages >= MAX_PAGES:
+            raise InvalidResponse(
+                f"The server's pages of {items} lead back to a page already read; the list is incomplete."
+            )
+        seen.add(key)
+
+__all__ = ["MAX_PER_PAGE", "V2ApiClient", "iter_raw_pages", "next_request", "origin_of"]

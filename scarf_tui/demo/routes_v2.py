@@ -1,0 +1,5 @@
+from starlette.routing import Route
+
+
+def v2_routes() -> list[Route]:
+    return []
