@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -129,6 +129,10 @@ class SourceClient:
     def __repr__(self) -> str:
         secret = "'***'" if self._secrets else "None"
         return f"SourceClient(source={self.source!r}, base_url={self.base_url!r}, secret={secret})"
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self._secrets)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -291,6 +295,13 @@ class SourceClient:
         return text or type(exc).__name__
 
 
+def seg(value: str) -> str:
+    """One URL path segment: everything but unreserved characters escaped ("." and ".." too,
+    which URL normalization would otherwise resolve away)."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
+
 def decode_json(source: str, method: str, path: str, body: bytes) -> Any:
     """The JSON value of a body, or SourceInvalidResponse naming the request."""
     import json
@@ -308,4 +319,4 @@ def decode_json(source: str, method: str, path: str, body: bytes) -> Any:
         ) from None
 
 
-__all__ = ["ErrorMapper", "ErrorWording", "SourceClient", "checked_base_url", "decode_json"]
+__all__ = ["ErrorMapper", "ErrorWording", "SourceClient", "checked_base_url", "decode_json", "seg"]

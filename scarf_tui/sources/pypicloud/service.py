@@ -17,14 +17,13 @@ import json
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 
 from scarf_tui.api.errors import sanitize
 from scarf_tui.api.http import TokenLike, reveal_token
 from scarf_tui.sources.errors import SourceError, SourceInvalidResponse, error_from_response, shape_error
-from scarf_tui.sources.http import DEFAULT_TIMEOUT, ErrorMapper, ErrorWording, SourceClient, decode_json
+from scarf_tui.sources.http import DEFAULT_TIMEOUT, ErrorMapper, ErrorWording, SourceClient, decode_json, seg
 from scarf_tui.sources.pypicloud import wire
 from scarf_tui.sources.pypicloud.models import (
     Acl,
@@ -45,13 +44,6 @@ SOURCE = "pypicloud"
 T = TypeVar("T")
 MAX_ACL_GZ = 32 * 1024 * 1024
 MAX_ACL_JSON = 256 * 1024 * 1024
-
-
-def seg(value: str) -> str:
-    """One URL path segment: everything but unreserved characters escaped ("." and ".." too,
-    which URL normalization would otherwise resolve away)."""
-    text = quote(str(value), safe="")
-    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 def q(value: str) -> str:
@@ -370,4 +362,4 @@ def acl_json_bytes(acl: Acl) -> bytes:
     return (json.dumps(acl.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["PypicloudService", "acl_json_bytes", "gunzip_limited", "make_pypicloud_service", "seg"]
+__all__ = ["PypicloudService", "acl_json_bytes", "gunzip_limited", "make_pypicloud_service"]
