@@ -1,34 +1,45 @@
 """Settings: config.toml under the platform's config dir, overridden by the environment.
 
-    api_url = "https://scarf.sh/api"
-    token = "..."                 # or SCARF_API_TOKEN; the file is written with mode 0600
-    username = "maintainer"       # or SCARF_USERNAME; v1 has no "who am I" endpoint
-    orgs = ["acme"]               # organizations to show
-    read_only = false
+    api_url = "https://scarf.sh/api"   # or SCARF_API_URL
+    api_version = "v1"                 # "v1" or "v2"
+    token = "..."                      # or SCARF_API_TOKEN; the file is kept at mode 0600
+    username = "maintainer"            # or SCARF_USERNAME; v1 has no "who am I" endpoint
+    orgs = ["acme"]                    # organizations to show
+    read_only = false                  # browse with every write disabled
 
     [keymap]
     "permissions.set_admin" = "ctrl+a"     # binding id = keys (comma-separated alternatives)
 
+    [limits]
+    max_body_mb = 64        # largest answer read whole (decompressed)
+    max_line_kb = 1024      # longest line of an NDJSON or CSV stream
+    stall_seconds = 30      # a stream delivering (almost) nothing this long is stopped
+    max_windows = 100       # most 31-day windows one export may need
+
 Every problem with the file becomes ConfigError with one sentence; the token never appears in
-a repr, str or message.
+a repr, str or message. The file is the user's: ``save_values`` edits the named keys in place
+(comments, order and other keys stay), through a symlink to its target, at mode 0600.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir
 
-from scarf_tui.api.http import DEFAULT_API_URL
+from scarf_tui.redaction import redact, register_secret
 
 APP_NAME = "scarf-tui"
 CONFIG_FILENAME = "config.toml"
+DEFAULT_API_URL = "https://scarf.sh/api"
+API_VERSIONS = ("v1", "v2")
 ENV_TOKEN = "SCARF_API_TOKEN"
 ENV_API_URL = "SCARF_API_URL"
 ENV_USERNAME = "SCARF_USERNAME"
@@ -38,14 +49,19 @@ ENV_CONFIG = "SCARF_TUI_CONFIG"  # an alternative config file path
 class ConfigError(Exception):
     """The configuration cannot be used. str(err) is one sentence naming the file and the key."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
 
 class Token:
-    """An API token that does not show itself: repr/str give "Token('***')"; use reveal()."""
+    """An API token that does not show itself: repr/str give "Token('***')"; use reveal().
+    Making one registers its value for redaction (scarf_tui.redaction)."""
 
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         return self._value
@@ -68,14 +84,34 @@ class Token:
         return bool(self._value)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Every bound on what a server may make us hold or wait for; the ``[limits]`` table."""
+
+    max_body_mb: float = 64  # an answer read whole; a v1 list of 20,000 packages is about 5.5 MB
+    max_line_kb: int = 1024  # one NDJSON or CSV line of a stream
+    stall_seconds: float = 30  # a stream that delivers (almost) nothing this long is stopped
+    max_windows: int = 100  # 31-day windows one export may span
+
+    @property
+    def max_body_bytes(self) -> int:
+        return max(1, int(self.max_body_mb * 1024 * 1024))
+
+    @property
+    def max_line_bytes(self) -> int:
+        return self.max_line_kb * 1024
+
+
 @dataclass
 class Settings:
     api_url: str = DEFAULT_API_URL
+    api_version: str = "v1"
     token: Token | None = None
     username: str | None = None
     orgs: list[str] = field(default_factory=list)
     keymap: dict[str, str] = field(default_factory=dict)
     read_only: bool = False
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         if isinstance(self.token, str):  # accept plain text, always hold it wrapped
@@ -90,27 +126,55 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(user_config_dir(APP_NAME)) / CONFIG_FILENAME
 
 
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+KNOWN_KEYS = ("api_url", "api_version", "token", "username", "orgs", "read_only", "keymap", "limits")
+LIMIT_KEYS = tuple(f.name for f in fields(Limits))
+
+
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, path: Path, described: str) -> Any:
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise ConfigError(f"In {path}, '{key}' must be {described}, not {type(value).__name__}.")
     return value
 
 
-KNOWN_KEYS = ("api_url", "token", "username", "orgs", "read_only", "keymap")
+def _reject_unknown(keys: list[str], known: tuple[str, ...], path: Path) -> None:
+    # A misspelt key ("tokn") would otherwise be ignored without a word.
+    if keys:
+        names = ", ".join(repr(key) for key in keys)
+        verb = "is not a known setting" if len(keys) == 1 else "are not known settings"
+        raise ConfigError(f"In {path}, {names} {verb} (known: {', '.join(known)}).")
+
+
+def _limits_from_table(table: Any, path: Path) -> Limits:
+    table = _expect(table, dict, "limits", path, "a table of limits")
+    known = tuple(f"limits.{k}" for k in LIMIT_KEYS)
+    _reject_unknown([f"limits.{k}" for k in table if k not in LIMIT_KEYS], known, path)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"limits.{key}"
+        if key in ("max_line_kb", "max_windows"):
+            number = _expect(value, int, name, path, "a whole number above 0")
+        else:
+            number = _expect(value, (int, float), name, path, "a number above 0")
+        if not (math.isfinite(number) and number > 0):
+            raise ConfigError(f"In {path}, '{name}' must be above 0 and finite, not {number}.")
+        values[key] = number
+    return Limits(**values)
 
 
 def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
-    # A misspelt key ("tokn") would otherwise be ignored without a word.
-    unknown = [str(key) for key in data if key not in KNOWN_KEYS]
-    if unknown:
-        names = ", ".join(repr(key) for key in unknown)
-        raise ConfigError(
-            f"In {path}, {names} {'is not a known setting' if len(unknown) == 1 else 'are not known settings'}"
-            f" (known: {', '.join(KNOWN_KEYS)})."
-        )
+    _reject_unknown([str(key) for key in data if key not in KNOWN_KEYS], KNOWN_KEYS, path)
     settings = Settings()
     if "api_url" in data:
         settings.api_url = _expect(data["api_url"], str, "api_url", path, "a URL string").strip()
+    if "api_version" in data:
+        version = _expect(data["api_version"], str, "api_version", path, '"v1" or "v2"').strip()
+        if version not in API_VERSIONS:
+            raise ConfigError(f"In {path}, 'api_version' must be \"v1\" or \"v2\", not {version[:20]!r}.")
+        settings.api_version = version
     if "token" in data:
         token = _expect(data["token"], str, "token", path, "a string").strip()
         settings.token = Token(token) if token else None
@@ -128,7 +192,32 @@ def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
         for binding_id, keys in keymap.items():
             _expect(keys, str, f"keymap.{binding_id}", path, 'a key string such as "ctrl+a"')
         settings.keymap = {str(k): v for k, v in keymap.items()}
+    if "limits" in data:
+        settings.limits = _limits_from_table(data["limits"], path)
     return settings
+
+
+def _parse_toml(raw: bytes, file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"The config file {file} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"The config file {file} is not valid TOML: {exc}.") from None
+    except RecursionError:
+        raise ConfigError(f"The config file {file} is nested too deeply to read.") from None
+
+
+def _read_file(file: Path) -> bytes | None:
+    """The file's bytes, or None when there is no file."""
+    try:
+        return file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(f"The config path {file} is a directory, not a file.") from None
+    except OSError as exc:
+        raise ConfigError(f"The config file {file} cannot be read ({exc.strerror or exc}).") from None
 
 
 def load_settings(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -136,22 +225,8 @@ def load_settings(path: Path | str | None = None, env: Mapping[str, str] | None 
     SCARF_API_TOKEN, SCARF_API_URL, SCARF_USERNAME. Raises ConfigError on any problem."""
     env = os.environ if env is None else env
     file = Path(path).expanduser() if path is not None else config_path(env)
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        settings = Settings()
-    except IsADirectoryError:
-        raise ConfigError(f"The config path {file} is a directory, not a file.") from None
-    except OSError as exc:
-        raise ConfigError(f"The config file {file} cannot be read ({exc.strerror or exc}).") from None
-    else:
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise ConfigError(f"The config file {file} is not UTF-8 text.") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"The config file {file} is not valid TOML: {exc}.") from None
-        settings = _settings_from_table(data, file)
+    raw = _read_file(file)
+    settings = Settings() if raw is None else _settings_from_table(_parse_toml(raw, file), file)
 
     if token := env.get(ENV_TOKEN, "").strip():
         settings.token = Token(token)
@@ -162,41 +237,120 @@ def load_settings(path: Path | str | None = None, env: Mapping[str, str] | None 
     return settings
 
 
+# ---------------------------------------------------------------------------------------------
+# Writing: the named keys only, in place
+# ---------------------------------------------------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Token):
+        return value.reveal()
+    if isinstance(value, Limits):
+        return {f.name: getattr(value, f.name) for f in fields(Limits)}
+    return value
+
+
+def save_values(path: Path | str | None, values: Mapping[str, object]) -> Path:
+    """Set (or, with None, remove) the given top-level keys of the config file and leave every
+    other key, comment and blank line as it was. A table value (``{"keymap": {...}}``) sets
+    those entries of the table only. Returns the file written.
+
+    The result must load (ConfigError otherwise, and nothing is written). A symlinked config is
+    written through to its target; the file ends up mode 0600 and any directory created for
+    it 0700, whatever the umask. Only what the caller passes is written: callers pass what the
+    user entered, never environment overrides or command-line flags."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    file = Path(path).expanduser() if path is not None else config_path()
+    target = Path(os.path.realpath(file))  # through a symlink (even a dangling one) to its target
+    if target.exists() and not target.is_file():
+        raise ConfigError(f"The config path {file} is not a regular file; nothing was written.")
+    _reject_unknown([key for key in values if key not in KNOWN_KEYS], KNOWN_KEYS, file)
+    raw = _read_file(target)
+    if raw is not None:
+        _parse_toml(raw, file)  # the precise sentence for a file that is not TOML
+    try:
+        document = tomlkit.parse(raw.decode("utf-8")) if raw else tomlkit.document()
+        for key, value in values.items():
+            value = _plain(value)
+            if value is None:
+                document.pop(key, None)
+            elif isinstance(value, Mapping) and isinstance(document.get(key), dict):
+                table = document[key]
+                for name, entry in value.items():
+                    if entry is None:
+                        table.pop(name, None)
+                    else:
+                        table[name] = entry
+            else:
+                document[key] = value
+        text = tomlkit.dumps(document)
+    except (TOMLKitError, ValueError, TypeError) as exc:
+        raise ConfigError(f"The config file {file} cannot be updated ({exc}); nothing was written.") from None
+    _settings_from_table(tomllib.loads(text), file)  # what we write must load
+    _write_private(target, text, shown=file)
+    return target
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create ``directory`` and missing parents, each 0700 whatever the umask."""
+    missing: list[Path] = []
+    current = directory
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for created in reversed(missing):
+        created.mkdir(mode=0o700)
+        os.chmod(created, 0o700)
+
+
+def _write_private(target: Path, text: str, *, shown: Path) -> None:
+    """Replace ``target`` atomically with ``text`` at mode 0600."""
+    try:
+        _make_private_dirs(target.parent)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        temp = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                os.fchmod(handle.fileno(), 0o600)
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            # Replacing the old file replaces its mode too, so a 0644 config becomes 0600.
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"The config file {shown} cannot be written ({exc.strerror or exc}).") from None
+
+
 def settings_to_table(settings: Settings) -> dict[str, Any]:
+    """The values of ``settings`` worth writing: defaults and unset values are left out."""
     table: dict[str, Any] = {"api_url": settings.api_url}
+    if settings.api_version != Settings.api_version:
+        table["api_version"] = settings.api_version
     if settings.token:
         table["token"] = settings.token.reveal()
     if settings.username:
         table["username"] = settings.username
     if settings.orgs:
         table["orgs"] = list(settings.orgs)
-    table["read_only"] = bool(settings.read_only)
+    if settings.read_only:
+        table["read_only"] = True
     if settings.keymap:
         table["keymap"] = dict(settings.keymap)
+    if settings.limits != Limits():
+        table["limits"] = _plain(settings.limits)
     return table
 
 
 def save_settings(settings: Settings, path: Path | str | None = None) -> Path:
-    """Write config.toml with mode 0600 (it may hold the token), atomically. Returns the path."""
-    import tomli_w
+    """Write every value of ``settings`` into the config file, in place (see save_values).
 
-    file = Path(path).expanduser() if path is not None else config_path()
-    text = tomli_w.dumps(settings_to_table(settings))
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # mkstemp creates a new file (O_EXCL) readable only by us; renaming it over the old
-        # config replaces the old file's mode too, so a 0644 config becomes 0600.
-        fd, name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-        temp = Path(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, file)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ConfigError(f"The config file {file} cannot be written ({exc.strerror or exc}).") from None
-    return file
+    Prefer save_values with only what the user entered: Settings may hold environment
+    overrides and flags, which do not belong in the file."""
+    return save_values(path, settings_to_table(settings))

@@ -1,9 +1,10 @@
 """The ScarfError family: every failure the API layer can raise, each one readable sentence.
 
 Screens show ``str(err)`` as it is, so every message here is a complete sentence that says what
-went wrong and, where there is one, what to do about it. Messages never contain the API token;
-text that came from the server is stripped of control characters and ANSI escapes (the UI
-still renders it as data, never as markup).
+went wrong and, where there is one, what to do about it. Messages never contain the API token:
+ScarfError passes every message through scarf_tui.redaction.redact, and ``sanitize`` redacts
+server text before shortening it. Text that came from the server is stripped of control
+characters and ANSI escapes (the UI still renders it as data, never as markup).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
+
+from scarf_tui.redaction import redact, register_secret
 
 # ANSI CSI/OSC sequences, C0/C1 controls and bidi overrides (tab and newline become spaces;
 # the rest go). Right-to-left letters themselves are kept: only the invisible overrides go.
@@ -25,12 +28,14 @@ MAX_SERVER_TEXT = 300
 
 def sanitize(text: object, *, limit: int = MAX_SERVER_TEXT) -> str:
     """Server-provided text made safe for a one-line message: no ANSI, no control characters,
-    whitespace runs collapsed, long text shortened. Everything else (markup-like brackets,
-    wide or right-to-left characters) is kept literally."""
+    whitespace runs collapsed, secrets redacted, and only then long text shortened (a cut
+    before redacting could leave most of a token behind). Everything else (markup-like
+    brackets, wide or right-to-left characters) is kept literally."""
     s = str(text)
     s = _ANSI.sub("", s)
     s = _WHITESPACE_RUN.sub(" ", s)
-    s = _CONTROL.sub("", s).strip()
+    # Redacted after the escapes are gone: an escape inside a token would otherwise hide it.
+    s = redact(_CONTROL.sub("", s).strip())
     if len(s) > limit:
         s = s[: limit - 1].rstrip() + "…"
     return s
@@ -40,6 +45,7 @@ class ScarfError(Exception):
     """Base of every API-layer failure. ``str(err)`` is one readable sentence."""
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
+        message = redact(message)  # the one redaction point every message passes
         super().__init__(message)
         self.message = message
         self.status = status
@@ -77,7 +83,9 @@ class ValidationFailed(ScarfError):
         status: int | None = None,
     ) -> None:
         super().__init__(message, status=status)
-        self.field_errors: dict[str, list[str]] = {k: list(v) for k, v in (field_errors or {}).items()}
+        self.field_errors: dict[str, list[str]] = {
+            redact(k): [redact(p) for p in v] for k, v in (field_errors or {}).items()
+        }
 
 
 class RateLimited(ScarfError):
@@ -131,8 +139,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def seconds_text(seconds: float) -> str:
@@ -144,19 +152,24 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def _texts(value: object) -> list[str]:
+# Error values nested deeper than this are not read for words (a hostile body may nest
+# thousands of levels).
+MAX_ERROR_DEPTH = 8
+
+
+def _texts(value: object, depth: int = 0) -> list[str]:
     """Flatten a JSON error value (string, list of strings, nested objects) into sentences."""
-    if value is None:
+    if value is None or depth > MAX_ERROR_DEPTH:
         return []
     if isinstance(value, str):
         return [value] if value.strip() else []
     if isinstance(value, list):
-        return [t for item in value for t in _texts(item)]
+        return [t for item in value for t in _texts(item, depth + 1)]
     if isinstance(value, dict):
         for key in ("message", "error", "detail", "msg"):
             if key in value:
-                return _texts(value[key])
-        return [f"{k}: {t}" for k, v in value.items() for t in _texts(v)]
+                return _texts(value[key], depth + 1)
+        return [f"{k}: {t}" for k, v in value.items() for t in _texts(v, depth + 1)]
     return [str(value)]
 
 
@@ -169,6 +182,8 @@ def parse_error_body(body: bytes) -> tuple[str | None, dict[str, list[str]]]:
         return None, {}
     try:
         data = json.loads(body)
+    except RecursionError:
+        return None, {}
     except (ValueError, UnicodeDecodeError):
         text = body.decode("utf-8", errors="replace")
         # An HTML error page says nothing useful in one line.
@@ -241,11 +256,9 @@ def error_from_response(
     what:   what the request was about ("package 'foo'"), used by 404/403 sentences.
     export: the request was a data-export endpoint (aggregates, events), where 403 means
             export access is not enabled for the account.
-    redact: the token; should a server ever echo it back, it is cut out of the message."""
+    redact: the token (registered for redaction; every message is redacted anyway)."""
+    register_secret(redact)
     detail, fields = parse_error_body(body)
-    if redact:
-        detail = detail.replace(redact, "***") if detail else detail
-        fields = {k.replace(redact, "***"): [p.replace(redact, "***") for p in v] for k, v in fields.items()}
     subject = what or "the requested resource"
 
     if status == 401:

@@ -1,29 +1,33 @@
-"""The one HTTP client factory: base URL, bearer auth, timeouts, retries, HTTPS guard.
+"""The one HTTP client factory: base URL, bearer auth, timeouts, size and stall limits,
+retries, HTTPS guard.
 
 Everything that touches httpx lives here; the service above it sees responses that succeeded
 or a ScarfError. The token lives only inside the httpx client's headers (which httpx masks in
-its own reprs) and is never logged or put into a message.
+its own reprs) and in the redaction registry, which cuts it out of every message.
+
+Bounded against any server (config.Limits, the ``[limits]`` table): an answer read whole stops
+at ``max_body_mb`` of decompressed bytes, decompressed in small steps so a gzip bomb never
+expands past the cap; a stream line stops at ``max_line_kb``; a stream that delivers less than
+1 KB in ``stall_seconds`` is stopped. Each ends in a sentence naming its setting.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json as jsonlib
 import random
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import httpx
 
 from scarf_tui import __version__
+from scarf_tui.api.bodies import BodyDecoder, paced, read_capped, read_truncated, split_lines
 from scarf_tui.api.errors import (
     AuthError,
     ConnectionFailed,
-    InsecureURL,
     InvalidResponse,
     RateLimited,
     RequestTimeout,
@@ -32,8 +36,10 @@ from scarf_tui.api.errors import (
     parse_retry_after,
     sanitize,
 )
+from scarf_tui.api.urls import check_base_url, is_in_process, is_loopback_host
+from scarf_tui.config import DEFAULT_API_URL, Limits
+from scarf_tui.redaction import may_hold_secret, redact_json, register_secret
 
-DEFAULT_API_URL = "https://scarf.sh/api"
 USER_AGENT = f"scarf-tui/{__version__}"
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_CONCURRENCY = 6
@@ -42,6 +48,12 @@ MAX_RETRY_AFTER = 30.0
 # Methods that are safe to repeat. POST is retried only when the connection was never made.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Encodings we undo ourselves, in bounded steps (httpx would expand a whole chunk at once).
+ACCEPT_ENCODING = "gzip, deflate"
+# An error answer is read this far at most: only its first sentence is ever shown.
+MAX_ERROR_BODY = 64 * 1024
+# A stream must deliver at least this much in every stall_seconds (or end).
+STALL_PROGRESS_BYTES = 1024
 
 
 class RevealableToken(Protocol):
@@ -59,48 +71,6 @@ def reveal_token(token: TokenLike) -> str | None:
         return token or None
     value = token.reveal()
     return value or None
-
-
-def is_loopback_host(host: str) -> bool:
-    """A loopback IP literal, or "localhost" itself. Not "*.localhost": a plain resolver may
-    ask DNS for those, and the answer could point anywhere."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def is_in_process(transport: httpx.AsyncBaseTransport | None) -> bool:
-    """True for a transport that never touches the network (httpx.ASGITransport, a test's
-    MockTransport): no byte of the request leaves the process."""
-    return transport is not None and not isinstance(transport, httpx.AsyncHTTPTransport)
-
-
-def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> str:
-    """Return the base URL without a trailing slash, or raise InsecureURL.
-
-    Plain http:// is allowed only to loopback hosts, or when an explicit non-network transport
-    is given (the in-process demo: ``http://demo.invalid/api`` over httpx.ASGITransport), since
-    then no byte leaves the process."""
-    text = (url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        shown = sanitize(text, limit=80) or "(empty)"
-        raise InsecureURL(
-            f"The API URL {shown!r} is not an http(s) URL with a host, e.g. {DEFAULT_API_URL}."
-        )
-    if parts.username or parts.password:
-        raise InsecureURL("The API URL must not contain a user name or password; use a token.")
-    if parts.scheme == "http":
-        if not (is_in_process(transport) or is_loopback_host(parts.hostname)):
-            raise InsecureURL(
-                f"Refusing to send the API token over plain http:// to {sanitize(parts.hostname, limit=80)}; "
-                "use https:// (plain http is allowed only for localhost)."
-            )
-    return text.rstrip("/")
 
 
 # What a token may hold: visible ASCII. Anything else (a line break or space from a bad paste,
@@ -126,10 +96,11 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The httpx.AsyncClient every request goes through. Paths are relative ("/v1/...")."""
     base_url = check_base_url(base_url, transport=transport)
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING}
     secret = reveal_token(token)
     check_token(secret)
     if secret:
+        register_secret(secret)
         headers["Authorization"] = f"Bearer {secret}"
     return httpx.AsyncClient(
         base_url=base_url,
@@ -139,12 +110,13 @@ def build_client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=False,
         # Proxy settings from the environment apply to real hosts, never to loopback or in-process.
-        trust_env=transport is None and not is_loopback_host(urlsplit(base_url).hostname or ""),
+        trust_env=transport is None and not is_loopback_host(httpx.URL(base_url).host),
     )
 
 
 class ApiClient:
-    """httpx plus the policy: concurrency limit, retries with backoff, errors as ScarfError."""
+    """httpx plus the policy: concurrency limit, retries with backoff, size and stall limits,
+    errors as ScarfError."""
 
     def __init__(
         self,
@@ -157,6 +129,7 @@ class ApiClient:
         backoff: float = 0.5,
         max_retry_after: float = MAX_RETRY_AFTER,
         concurrency: int = DEFAULT_CONCURRENCY,
+        limits: Limits | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url, transport=transport)
         self._secret = reveal_token(token)
@@ -165,9 +138,10 @@ class ApiClient:
         self.max_retries = max(0, max_retries)
         self.backoff = max(0.0, backoff)
         self.max_retry_after = max_retry_after
+        self.limits = limits or Limits()
         self._limit = asyncio.Semaphore(concurrency)
         self._in_process = is_in_process(transport)
-        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.host = httpx.URL(self.base_url).host or self.base_url
 
     def __repr__(self) -> str:
         token = "'***'" if self._secret else "None"
@@ -192,7 +166,8 @@ class ApiClient:
         what: str | None = None,
         export: bool = False,
     ) -> httpx.Response:
-        """Send one request (with retries) and return the read, successful response."""
+        """Send one request (with retries) and return the successful response, its body read
+        (at most limits.max_body_mb, decompressed)."""
         async with self._limit:
             response = await self._send(method, path, params=params, json=json, what=what, export=export, stream=False)
             return response
@@ -207,20 +182,17 @@ class ApiClient:
         what: str | None = None,
         allow_empty: bool = False,
     ) -> Any:
-        """The decoded JSON body; InvalidResponse if it is not JSON. Empty bodies give None
-        when ``allow_empty`` (writes often answer 200/201/204 with nothing)."""
+        """The decoded JSON body, with registered secrets cut out of every string;
+        InvalidResponse if it is not JSON. Empty bodies give None when ``allow_empty`` (writes
+        often answer 200/201/204 with nothing)."""
         response = await self.request(method, path, params=params, json=json, what=what)
         content = response.content
+        shown = sanitize(path, limit=120)
         if not content.strip():
             if allow_empty:
                 return None
-            raise InvalidResponse(f"The server's answer to {method} {path} was empty; JSON was expected.")
-        try:
-            return jsonlib.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidResponse(
-                f"The server's answer to {method} {sanitize(path, limit=120)} was not valid JSON."
-            ) from None
+            raise InvalidResponse(f"The server's answer to {method} {shown} was empty; JSON was expected.")
+        return decode_json(content, f"The server's answer to {method} {shown}")
 
     @asynccontextmanager
     async def stream(
@@ -233,7 +205,8 @@ class ApiClient:
         export: bool = False,
     ) -> AsyncIterator[httpx.Response]:
         """A successful response whose body is not read yet (retries happen only before the body
-        starts). Read it with ``iter_bytes``; the concurrency slot is held until exit."""
+        starts). Read it with ``iter_lines`` or ``iter_bytes``; the concurrency slot is held
+        until exit."""
         async with self._limit:
             response = await self._send(method, path, params=params, json=None, what=what, export=export, stream=True)
             try:
@@ -242,22 +215,49 @@ class ApiClient:
                 await response.aclose()
 
     async def iter_bytes(self, response: httpx.Response) -> AsyncIterator[bytes]:
-        """Body chunks as they arrive, with transport failures mapped to ScarfError."""
+        """Body chunks, decompressed, as they arrive; a stall (less than 1 KB in
+        limits.stall_seconds) and transport failures become ScarfError."""
+        stall = self.limits.stall_seconds
+
+        def stalled(seen: int) -> ScarfError:
+            got = f"only {seen} bytes arrived" if seen else "no data arrived"
+            return RequestTimeout(
+                f"The download from {self.host} stalled: {got} in {stall:g} seconds "
+                "(limits.stall_seconds), so it was stopped."
+            )
+
         failure: ScarfError | None = None
         try:
-            async for chunk in response.aiter_bytes():
-                if chunk:
-                    yield chunk
+            if response.is_stream_consumed:  # already read by the transport (httpx.MockTransport)
+                yield response.content
+                return
+            decoder = BodyDecoder(response.headers.get("content-encoding"))
+            async for chunk in paced(response.aiter_raw(), stall, stalled, progress_bytes=STALL_PROGRESS_BYTES):
+                for piece in decoder.decode(chunk):
+                    yield piece
+            if tail := decoder.flush():
+                yield tail
         except httpx.TimeoutException:
-            failure = RequestTimeout(
-                f"The download from {self.host} stalled for more than {self.timeout:g} seconds and was stopped."
-            )
+            failure = stalled(0)
         except httpx.TransportError as exc:
             failure = InvalidResponse(
                 f"The stream from {self.host} was cut before it finished ({_reason(exc, self._secret)})."
             )
         if failure is not None:
             raise failure  # raised outside the handler: see _send
+
+    def iter_lines(self, response: httpx.Response, *, label: str) -> AsyncIterator[bytes]:
+        """The body's lines (each with its b"\\n"; a last line without one when the stream
+        ends mid-line), at most limits.max_line_kb each, registered secrets cut out. ``label``
+        names the data in the sentence ("the aggregates of organization 'acme'")."""
+        kb = self.limits.max_line_kb
+
+        def too_long() -> ScarfError:
+            return InvalidResponse(
+                f"A line of the {label} is longer than {kb} KB (limits.max_line_kb), so the download was stopped."
+            )
+
+        return split_lines(self.iter_bytes(response), self.limits.max_line_bytes, too_long)
 
     # --- the retry loop --------------------------------------------------------------------------
 
@@ -274,13 +274,20 @@ class ApiClient:
     ) -> httpx.Response:
         method = method.upper()
         idempotent = method in IDEMPOTENT_METHODS
+        # A stream's reads are bounded by the stall limit (iter_bytes); httpx's own read timeout
+        # stays behind it as a backstop.
+        timeout = httpx.Timeout(
+            self.timeout, connect=min(self.timeout, 10.0), read=max(self.timeout, self.limits.stall_seconds + 1)
+        ) if stream else httpx.USE_CLIENT_DEFAULT
         attempt = 0
         while True:
-            request = self._client.build_request(method, path, params=params, json=json)
+            request = self._client.build_request(method, path, params=params, json=json, timeout=timeout)
             failure: ScarfError | None = None
             try:
                 async with asyncio.timeout(self._deadline(stream)):
-                    response = await self._client.send(request, stream=stream)
+                    response = await self._client.send(request, stream=True)
+                    if not stream and response.status_code < 300:
+                        response = await self._read_whole(response, method, path)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # The request never reached the server, so even a POST is safe to repeat.
                 if attempt < self.max_retries:
@@ -307,7 +314,9 @@ class ApiClient:
                     await asyncio.sleep(self._delay(attempt))
                     attempt += 1
                     continue
-                failure = ConnectionFailed(f"The connection to {self.host} failed ({_reason(exc, self._secret)}); try again.")
+                failure = ConnectionFailed(
+                    f"The connection to {self.host} failed ({_reason(exc, self._secret)}); try again."
+                )
             if failure is not None:
                 # Raised outside the handler, so no httpx error rides along as __context__: its
                 # request holds the Authorization header, and its text may quote it.
@@ -341,19 +350,35 @@ class ApiClient:
                 what=what,
                 export=export,
                 has_token=self.has_token,
-                redact=self._secret,
             )
             if isinstance(error, RateLimited) and error.retry_after is None:
                 error.retry_after = retry_after
             raise error
 
+    async def _read_whole(self, response: httpx.Response, method: str, path: str) -> httpx.Response:
+        """``response`` with its body read and decompressed, at most limits.max_body_mb."""
+        mb = self.limits.max_body_mb
+
+        def too_large() -> ScarfError:
+            return InvalidResponse(
+                f"The server's answer to {method} {sanitize(path, limit=120)} is larger than {mb:g} MB "
+                "(limits.max_body_mb), so it was not read further."
+            )
+
+        try:
+            body = await read_capped(_decoded(response), self.limits.max_body_bytes, too_large)
+        finally:
+            await response.aclose()
+        headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+
     def _deadline(self, stream: bool) -> float | None:
         """The overall limit on one send, on top of httpx's per-phase timeouts (which an
         in-process transport such as httpx.ASGITransport ignores).
 
-        A plain request is bounded as a whole. A stream over the network is bounded up to its
-        headers (send returns then) and afterwards per read by httpx's read timeout, so a long
-        export that keeps delivering never times out. An in-process transport hands over a
+        A plain request is bounded as a whole, its body included. A stream over the network is
+        bounded up to its headers (send returns then) and afterwards by the stall limit, so a
+        long export that keeps delivering never times out. An in-process transport hands over a
         stream's whole body inside send, so a bound there would cap the export's length, not
         a stall: it gets none."""
         if stream and self._in_process:
@@ -361,9 +386,10 @@ class ApiClient:
         return self.timeout
 
     async def _read_error_body(self, response: httpx.Response) -> bytes:
+        """The start of an error answer (only its first sentence is ever shown)."""
         try:
-            return await response.aread()
-        except httpx.HTTPError:
+            return await read_truncated(_decoded(response), MAX_ERROR_BODY)
+        except (httpx.HTTPError, ScarfError):
             return b""
         finally:
             await response.aclose()
@@ -371,6 +397,52 @@ class ApiClient:
     def _delay(self, attempt: int) -> float:
         base = self.backoff * (2**attempt)
         return base + random.uniform(0, base * 0.1) if base else 0.0
+
+
+async def _decoded(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body, decompressed in bounded steps, as it arrives."""
+    if response.is_stream_consumed:
+        # A transport that hands over a response already read (httpx.MockTransport in tests):
+        # httpx decoded it then.
+        yield response.content
+        return
+    decoder = BodyDecoder(response.headers.get("content-encoding"))
+    async for chunk in response.aiter_raw():
+        for piece in decoder.decode(chunk):
+            yield piece
+    if tail := decoder.flush():
+        yield tail
+
+
+def decode_json(content: bytes, subject: str) -> Any:
+    """JSON from a server, with registered secrets cut out of its strings; InvalidResponse
+    naming ``subject`` ("The server's answer to GET /v1/packages") when it is not JSON or is
+    nested too deeply to read."""
+    try:
+        data = jsonlib.loads(content)
+        return redact_json(data) if may_hold_secret(content) else data
+    except RecursionError:
+        failure = f"{subject} is nested too deeply to read."
+    except (ValueError, UnicodeDecodeError):
+        failure = f"{subject} was not valid JSON."
+    raise InvalidResponse(failure)
+
+
+def decode_json_line(line: bytes, label: str, *, cut: bool = False) -> Any:
+    """One NDJSON line of the ``label`` data, with registered secrets cut out of its strings.
+    ``cut``: the stream ended inside this line (it has no line end), so an unreadable line
+    means the data is incomplete."""
+    try:
+        obj = jsonlib.loads(line)
+        return redact_json(obj) if may_hold_secret(line) else obj
+    except RecursionError:
+        failure = f"A line of the {label} is nested too deeply to read."
+    except ValueError:
+        if cut:
+            failure = f"The stream was cut in the middle of a line of the {label}; the data is incomplete."
+        else:
+            failure = f"A line of the {label} is not valid JSON."
+    raise InvalidResponse(failure)
 
 
 def _reason(exc: Exception, secret: str | None) -> str:
@@ -392,6 +464,10 @@ def _reason(exc: Exception, secret: str | None) -> str:
 
 __all__ = [
     "ApiClient",
+    "Limits",
+    "decode_json",
+    "decode_json_line",
+    "split_lines",
     "DEFAULT_API_URL",
     "USER_AGENT",
     "build_client",

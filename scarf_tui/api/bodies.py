@@ -1,0 +1,169 @@
+"""Reading a response body within limits: decompression in bounded steps, a size cap, a line
+cap, a stall limit. Pure async-iterator plumbing over byte chunks; the HTTP client (http.py)
+wires it to httpx and supplies the sentences.
+
+Each tool raises the ScarfError its caller hands it, so the sentence names the setting
+(``limits.max_body_mb`` and friends) where the setting is known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
+
+from scarf_tui.api.errors import InvalidResponse, ScarfError, sanitize
+from scarf_tui.redaction import REDACTED, secret_bytes
+
+# No single decompression step yields more than this, so a gzip bomb is stopped at a cap
+# instead of after it has filled memory.
+DECODE_STEP = 64 * 1024
+
+
+class BodyDecoder:
+    """Undo a Content-Encoding (identity, gzip, deflate) in steps of at most DECODE_STEP bytes."""
+
+    def __init__(self, encoding: str | None) -> None:
+        name = (encoding or "").strip().lower()
+        self.name = name
+        self._raw_deflate_tried = False
+        self._produced = 0
+        if name in ("", "identity"):
+            self._zlib: zlib._Decompress | None = None
+        elif name in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif name == "deflate":
+            self._zlib = zlib.decompressobj()
+        else:
+            raise InvalidResponse(
+                f"The server answered in the content encoding {sanitize(name, limit=40)!r}, "
+                "which scarf-tui does not read (it asks for gzip or deflate)."
+            )
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib is None:
+            if data:
+                yield data
+            return
+        pending = data
+        while pending and not self._zlib.eof:
+            try:
+                out = self._zlib.decompress(pending, DECODE_STEP)
+            except zlib.error:
+                if self.name == "deflate" and not self._raw_deflate_tried and not self._produced:
+                    # Some servers send raw deflate without the zlib wrapper.
+                    self._raw_deflate_tried = True
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise InvalidResponse(f"The server's answer could not be decompressed ({self.name}).") from None
+            pending = self._zlib.unconsumed_tail
+            if out:
+                self._produced += len(out)
+                yield out
+
+    def flush(self) -> bytes:
+        if self._zlib is None:
+            return b""
+        try:
+            return self._zlib.flush(DECODE_STEP)
+        except zlib.error:
+            raise InvalidResponse(f"The server's answer could not be decompressed ({self.name}).") from None
+
+
+async def read_capped(chunks: AsyncIterator[bytes], limit: int, too_large: Callable[[], ScarfError]) -> bytes:
+    """All of ``chunks`` joined, or ``too_large()`` raised as soon as more than ``limit`` bytes
+    arrived (nothing past the cap is kept)."""
+    body = bytearray()
+    async for chunk in chunks:
+        if len(body) + len(chunk) > limit:
+            raise too_large()
+        body += chunk
+    return bytes(body)
+
+
+async def read_truncated(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """The first ``limit`` bytes of ``chunks``; the rest is not read."""
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk[: limit - len(body)]
+        if len(body) >= limit:
+            break
+    return bytes(body)
+
+
+async def split_lines(
+    chunks: AsyncIterator[bytes], max_line: int, too_long: Callable[[], ScarfError]
+) -> AsyncIterator[bytes]:
+    """Lines of a byte stream, each with its b"\\n" (the last one without, if the stream does
+    not end in one), in time linear in the stream's length. A line longer than ``max_line``
+    bytes raises ``too_long()`` as soon as it is known, so no more than about ``max_line`` is
+    ever held. Registered secrets are cut out of every line (a stream line is never cut inside
+    a token: tokens hold no line breaks)."""
+    pending = bytearray()
+    async for chunk in chunks:
+        forms = secret_bytes()
+        dirty = bool(forms) and any(form in chunk for form in forms)
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            if pending:
+                if len(pending) + end - start > max_line:
+                    raise too_long()
+                pending += chunk[start : end + 1]
+                line = bytes(pending)
+                pending.clear()
+                yield _scrub(line, forms) if forms else line
+            else:
+                if end - start > max_line:
+                    raise too_long()
+                line = chunk[start : end + 1]
+                yield _scrub(line, forms) if dirty else line
+            start = end + 1
+        if start < len(chunk):
+            pending += chunk[start:]
+            if len(pending) > max_line:
+                raise too_long()
+    if pending:
+        forms = secret_bytes()
+        yield _scrub(bytes(pending), forms) if forms else bytes(pending)
+
+
+def _scrub(line: bytes, forms: tuple[bytes, ...]) -> bytes:
+    for form in forms:
+        if form in line:
+            line = line.replace(form, REDACTED.encode())
+    return line
+
+
+async def paced(
+    chunks: AsyncIterator[bytes],
+    stall_seconds: float,
+    stalled: Callable[[int], ScarfError],
+    *,
+    progress_bytes: int = 1024,
+) -> AsyncIterator[bytes]:
+    """``chunks`` as they come, but ``stalled(bytes_seen)`` is raised when fewer than
+    ``progress_bytes`` arrive within ``stall_seconds`` of waiting: a server that sends nothing,
+    or trickles a byte every few seconds, is stopped either way. Only time spent waiting for
+    the server counts, not the time the consumer takes between chunks."""
+    loop = asyncio.get_running_loop()
+    iterator = chunks.__aiter__()
+    waited = 0.0
+    seen = 0
+    while True:
+        began = loop.time()
+        try:
+            async with asyncio.timeout(max(stall_seconds - waited, 0.0)):
+                chunk = await anext(iterator)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            failure: ScarfError | None = stalled(seen)
+        else:
+            failure = None
+        if failure is not None:
+            raise failure  # outside the handler: no chained TimeoutError rides along
+        waited += loop.time() - began
+        seen += len(chunk)
+        if seen >= progress_bytes:
+            waited, seen = 0.0, 0
+        yield chunk
