@@ -30,7 +30,15 @@ from scarf_tui.sources.errors import (
     error_from_response,
     shape_error,
 )
-from scarf_tui.sources.http import DEFAULT_TIMEOUT, ErrorMapper, ErrorWording, SourceClient, decode_json, seg
+from scarf_tui.sources.http import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_TIMEOUT,
+    ErrorMapper,
+    ErrorWording,
+    SourceClient,
+    decode_json,
+    seg,
+)
 from scarf_tui.sources.purldb import wire
 from scarf_tui.sources.purldb.models import HistoryEntry, LookupState, Page, PurlLookup, PurlPackage, Resource
 from scarf_tui.sources.purldb.purl import PurlRef
@@ -232,6 +240,7 @@ def make_purldb_service(
     max_retries: int = 2,
     backoff: float = 0.5,
     concurrency: int = 4,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
 ) -> PurldbService:
     """A PurldbService for the instance at ``url`` (its root, e.g. https://public.purldb.io).
 
@@ -259,6 +268,7 @@ def make_purldb_service(
         max_retries=max_retries,
         backoff=backoff,
         concurrency=concurrency,
+        max_body_bytes=max_body_bytes,
     )
     return PurldbService(client, enabled_for=enabled_for)
 

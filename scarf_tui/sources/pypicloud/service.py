@@ -23,7 +23,15 @@ import httpx
 from scarf_tui.api.errors import sanitize
 from scarf_tui.api.http import TokenLike, reveal_token
 from scarf_tui.sources.errors import SourceError, SourceInvalidResponse, error_from_response, shape_error
-from scarf_tui.sources.http import DEFAULT_TIMEOUT, ErrorMapper, ErrorWording, SourceClient, decode_json, seg
+from scarf_tui.sources.http import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_TIMEOUT,
+    ErrorMapper,
+    ErrorWording,
+    SourceClient,
+    decode_json,
+    seg,
+)
 from scarf_tui.sources.pypicloud import wire
 from scarf_tui.sources.pypicloud.models import (
     Acl,
@@ -331,6 +339,7 @@ def make_pypicloud_service(
     max_retries: int = 2,
     backoff: float = 0.5,
     concurrency: int = 4,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
 ) -> PypicloudService:
     """A PypicloudService for the server at ``url`` (its root, e.g. https://pypi.example.com).
 
@@ -353,6 +362,7 @@ def make_pypicloud_service(
         max_retries=max_retries,
         backoff=backoff,
         concurrency=concurrency,
+        max_body_bytes=max_body_bytes,
     )
     return PypicloudService(client, username)
 
