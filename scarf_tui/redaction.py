@@ -50,18 +50,40 @@ def register_secret(value: str | None) -> None:
         _secret_prefixes = tuple(s[:FRAGMENT_LENGTH].encode("utf-8", "replace") for s in secrets)
 
 
-def secret_bytes() -> tuple[bytes, ...]:
-    """The registered secrets (and escaped spellings) as bytes, for redacting raw lines."""
-    return _secret_bytes
+class Scrubber:
+    """Cuts the registered secrets out of raw bytes (stream lines). Its repr names no secret:
+    a crash dump shows every frame's locals, and a stream's frame holds one of these."""
+
+    __slots__ = ("_forms",)
+
+    def __init__(self, forms: tuple[bytes, ...]) -> None:
+        self._forms = forms
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def found_in(self, data: bytes) -> bool:
+        return any(form in data for form in self._forms)
+
+    def __call__(self, data: bytes) -> bytes:
+        for form in self._forms:
+            if form in data:
+                data = data.replace(form, REDACTED.encode())
+        return data
+
+    def __repr__(self) -> str:
+        return f"Scrubber({len(self._forms)} forms)"
+
+
+def scrubber() -> Scrubber:
+    """A Scrubber for the secrets registered now."""
+    return Scrubber(_secret_bytes)
 
 
 def redact_bytes(data: bytes) -> bytes:
     """``data`` with every registered secret replaced by ``***`` (whole occurrences only: for
-    raw lines of a stream, which are never cut inside a token)."""
-    for form in _secret_bytes:
-        if form in data:
-            data = data.replace(form, REDACTED.encode())
-    return data
+    raw bodies and lines, which are never cut inside a token)."""
+    return Scrubber(_secret_bytes)(data)
 
 
 def redact(text: str) -> str:
@@ -135,4 +157,13 @@ def _touches_secret(text: str) -> bool:
     return any(block in text for block in _secret_blocks)
 
 
-__all__ = ["REDACTED", "redact", "redact_bytes", "may_hold_secret", "redact_json", "register_secret", "secret_bytes"]
+__all__ = [
+    "REDACTED",
+    "Scrubber",
+    "may_hold_secret",
+    "redact",
+    "redact_bytes",
+    "redact_json",
+    "register_secret",
+    "scrubber",
+]

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from scarf_tui.api.errors import InvalidResponse, ScarfError, sanitize
-from scarf_tui.redaction import REDACTED, secret_bytes
+from scarf_tui.redaction import scrubber
 
 # No single decompression step yields more than this, so a gzip bomb is stopped at a cap
 # instead of after it has filled memory.
@@ -76,6 +76,8 @@ async def read_capped(chunks: AsyncIterator[bytes], limit: int, too_large: Calla
     body = bytearray()
     async for chunk in chunks:
         if len(body) + len(chunk) > limit:
+            body.clear()
+            del chunk  # no server bytes linger in this frame's locals (a crash dump shows them)
             raise too_large()
         body += chunk
     return bytes(body)
@@ -100,38 +102,34 @@ async def split_lines(
     ever held. Registered secrets are cut out of every line (a stream line is never cut inside
     a token: tokens hold no line breaks)."""
     pending = bytearray()
+    chunk = line = b""
     async for chunk in chunks:
-        forms = secret_bytes()
-        dirty = bool(forms) and any(form in chunk for form in forms)
+        scrub = scrubber()
+        dirty = bool(scrub) and scrub.found_in(chunk)
         start = 0
         while (end := chunk.find(b"\n", start)) >= 0:
+            if len(pending) + end - start > max_line:
+                break
             if pending:
-                if len(pending) + end - start > max_line:
-                    raise too_long()
                 pending += chunk[start : end + 1]
                 line = bytes(pending)
                 pending.clear()
-                yield _scrub(line, forms) if forms else line
+                yield scrub(line) if scrub else line
             else:
-                if end - start > max_line:
-                    raise too_long()
                 line = chunk[start : end + 1]
-                yield _scrub(line, forms) if dirty else line
+                yield scrub(line) if dirty else line
             start = end + 1
-        if start < len(chunk):
-            pending += chunk[start:]
-            if len(pending) > max_line:
-                raise too_long()
+        else:
+            if start < len(chunk):
+                pending += chunk[start:]
+            if len(pending) <= max_line:
+                continue
+        # Too long: empty every buffer first, so a crash dump of this frame shows no server bytes.
+        pending.clear()
+        chunk = line = b""
+        raise too_long()
     if pending:
-        forms = secret_bytes()
-        yield _scrub(bytes(pending), forms) if forms else bytes(pending)
-
-
-def _scrub(line: bytes, forms: tuple[bytes, ...]) -> bytes:
-    for form in forms:
-        if form in line:
-            line = line.replace(form, REDACTED.encode())
-    return line
+        yield scrubber()(bytes(pending))
 
 
 async def paced(
@@ -167,3 +165,4 @@ async def paced(
         if seen >= progress_bytes:
             waited, seen = 0.0, 0
         yield chunk
+        chunk = b""  # no server bytes linger in this frame's locals (a crash dump shows them)

@@ -38,7 +38,7 @@ from scarf_tui.api.errors import (
 )
 from scarf_tui.api.urls import check_base_url, is_in_process, is_loopback_host
 from scarf_tui.config import DEFAULT_API_URL, Limits
-from scarf_tui.redaction import may_hold_secret, redact_json, register_secret
+from scarf_tui.redaction import may_hold_secret, redact_bytes, redact_json, register_secret
 
 USER_AGENT = f"scarf-tui/{__version__}"
 DEFAULT_TIMEOUT = 15.0
@@ -227,6 +227,7 @@ class ApiClient:
             )
 
         failure: ScarfError | None = None
+        chunk = piece = tail = b""
         try:
             if response.is_stream_consumed:  # already read by the transport (httpx.MockTransport)
                 yield response.content
@@ -243,7 +244,10 @@ class ApiClient:
             failure = InvalidResponse(
                 f"The stream from {self.host} was cut before it finished ({_reason(exc, self._secret)})."
             )
+        except ScarfError as exc:  # a stall or an undecodable body: caught only to clear the locals
+            failure = exc
         if failure is not None:
+            chunk = piece = tail = b""  # no server bytes linger in this frame (a crash dump shows locals)
             raise failure  # raised outside the handler: see _send
 
     def iter_lines(self, response: httpx.Response, *, label: str) -> AsyncIterator[bytes]:
@@ -366,7 +370,8 @@ class ApiClient:
             )
 
         try:
-            body = await read_capped(_decoded(response), self.limits.max_body_bytes, too_large)
+            # Secrets cut out of the raw bytes at once, so no later frame holds them.
+            body = redact_bytes(await read_capped(_decoded(response), self.limits.max_body_bytes, too_large))
         finally:
             await response.aclose()
         headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("content-encoding", "content-length")]
@@ -388,7 +393,7 @@ class ApiClient:
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         """The start of an error answer (only its first sentence is ever shown)."""
         try:
-            return await read_truncated(_decoded(response), MAX_ERROR_BODY)
+            return redact_bytes(await read_truncated(_decoded(response), MAX_ERROR_BODY))
         except (httpx.HTTPError, ScarfError):
             return b""
         finally:
