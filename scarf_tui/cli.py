@@ -104,6 +104,11 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
     export_parser = export_cli.add_export_parser(subparsers)
     export_parser.set_defaults(run=lambda args: export_cli.run_export(args))
 
+    # serve imports aiohttp and textual-serve only when it runs.
+    from scarf_tui import serve_cli
+
+    serve_cli.add_serve_parser(subparsers).set_defaults(run=lambda args: serve_cli.run_serve(args))
+
 
 # ---------------------------------------------------------------------------------------------
 # Commands
