@@ -15,7 +15,7 @@ from scarf_tui.acl_cli import add_acl_parser, run_acl
 from scarf_tui.demo.pypicloud import build_pypicloud_store, create_pypicloud_app
 from scarf_tui.demo.server import running_server
 
-PASSWORD = "a-very-secret-password"
+PASSWORD = "a-very-secret-phrase-42"
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

@@ -16,11 +16,11 @@ from scarf_tui.sources.settings import DEFAULT_PURLDB_URL, load_purldb_settings,
 
 
 def test_pypicloud_from_the_file():
-    config = {"pypicloud": {"url": "https://pypi.example.com", "username": "me", "password": " p@ss word "}}
+    config = {"pypicloud": {"url": "https://pypi.example.com", "username": "me", "password": " Zq9 p@ss 7Kx"}}
     settings = load_pypicloud_settings(config, env={})
     assert settings.url == "https://pypi.example.com" and settings.username == "me"
-    assert settings.password is not None and settings.password.reveal() == " p@ss word "
-    assert "p@ss" not in repr(settings) and "p@ss" not in str(settings)
+    assert settings.password is not None and settings.password.reveal() == " Zq9 p@ss 7Kx"
+    assert "p@ss 7Kx" not in repr(settings) and "p@ss 7Kx" not in str(settings)
 
 
 def test_pypicloud_env_wins():

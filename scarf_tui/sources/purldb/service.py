@@ -23,6 +23,7 @@ import httpx
 
 from scarf_tui.api.errors import sanitize
 from scarf_tui.api.http import TokenLike, reveal_token
+from scarf_tui.config import Token
 from scarf_tui.sources.errors import (
     BadCredentials,
     SourceError,
@@ -254,6 +255,8 @@ def make_purldb_service(
             "copy it again.",
             source=SOURCE,
         )
+    if secret:
+        Token(secret)  # registers the key with scarf_tui.redaction, like every secret in use
     headers = {"Authorization": f"Token {secret}"} if secret else {}
     secrets = [secret] if secret else []
     client = SourceClient(

@@ -22,6 +22,7 @@ import httpx
 
 from scarf_tui.api.errors import sanitize
 from scarf_tui.api.http import TokenLike, reveal_token
+from scarf_tui.config import Token
 from scarf_tui.sources.errors import SourceError, SourceInvalidResponse, error_from_response, shape_error
 from scarf_tui.sources.http import (
     DEFAULT_MAX_BODY,
@@ -346,6 +347,8 @@ def make_pypicloud_service(
     ``password`` is a str or config.Token. HTTP Basic auth is sent only with both a user name
     and a password. Raises SourceInsecureURL for plain http to a non-loopback host."""
     secret = reveal_token(password)
+    if secret:
+        Token(secret)  # registers the password with scarf_tui.redaction, like every secret in use
     auth = httpx.BasicAuth(username, secret) if username and secret else None
     secrets: list[str] = []
     if username and secret:
