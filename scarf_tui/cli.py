@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from typing import IO
 
 from scarf_tui import __version__
+from scarf_tui.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+# One exit-code table for every command: scarf_tui/exit_codes.py (and the README's "Exit codes").
+EXIT_USAGE = EXIT_BAD_INPUT
 
 DESCRIPTION = "A keyboard-first terminal UI for Scarf: organizations, packages, permissions, downloads."
 EPILOG = """\
@@ -218,9 +218,12 @@ def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) ->
     command = getattr(args, "run", None) or run_tui
     try:
         return command(args)
-    except (ConfigError, ScarfError, UsageProblem) as exc:
+    except UsageProblem as exc:
         print(f"scarf-tui: {exc}", file=err)
         return EXIT_USAGE
+    except (ConfigError, ScarfError) as exc:
+        print(f"scarf-tui: {exc}", file=err)
+        return exit_code_for(exc)  # e.g. a rejected token is 5, a bad config file 2
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 

@@ -317,7 +317,20 @@ def validate_domain_name(name: str) -> str | None:
     return None
 
 
+# Python's date ends at 9999-12-31. Day arithmetic on a range (its windows, the day after it, a
+# period before or after it) must stay inside that calendar, so dates from this day on are
+# refused with a sentence instead of an OverflowError somewhere later.
+FIRST_UNSUPPORTED_DAY = date(9999, 1, 1)
+
+
 def validate_date_range(start: date, end: date) -> str | None:
+    """The sentence that says why [start, end) is not a usable range, or None."""
+    for what, day in (("start date", start), ("end date", end)):
+        if day >= FIRST_UNSUPPORTED_DAY:
+            return (
+                f"The {what} {day.isoformat()} is too far in the future; "
+                f"use a date before {FIRST_UNSUPPORTED_DAY.isoformat()}."
+            )
     if end <= start:
         return f"The end date {end.isoformat()} must be after the start date {start.isoformat()}."
     return None
@@ -338,14 +351,25 @@ def parse_day(text: str, *, what: str = "date") -> date:
         raise ValueError(f"The {what} {text!r} is not a date in YYYY-MM-DD form.") from None
 
 
+def event_window_count(start: date, end: date, max_days: int = MAX_EVENT_WINDOW_DAYS) -> int:
+    """How many windows of at most `max_days` days [start, end) needs (0 for an empty range)."""
+    days = (end - start).days
+    return 0 if days <= 0 else -(-days // max_days)
+
+
 def event_windows(start: date, end: date, max_days: int = MAX_EVENT_WINDOW_DAYS) -> list[tuple[date, date]]:
-    """Split [start, end) into consecutive windows of at most `max_days` days."""
+    """Split [start, end) into consecutive windows of at most `max_days` days.
+
+    Steps never go past `end`, so a range ending at 9999-12-31 (the last day Python's date
+    holds) splits without an OverflowError."""
     if end <= start:
         raise ValueError(f"The end date {end.isoformat()} must be after the start date {start.isoformat()}.")
+    if max_days < 1:
+        raise ValueError(f"A window must span at least one day, not {max_days}.")
     windows = []
     cursor = start
     while cursor < end:
-        stop = min(cursor + timedelta(days=max_days), end)
+        stop = cursor + timedelta(days=min(max_days, (end - cursor).days))
         windows.append((cursor, stop))
         cursor = stop
     return windows

@@ -2,37 +2,48 @@
 
 cli.py wires it in:   add_export_parser(subparsers)   and, for the "export" command,
                       return run_export(args)
-Every failure is one sentence on stderr and an exit code (see EXIT_CODES_HELP); never a
-traceback.
+The exporting itself is scarf_tui.exporting (headless). This module owns what is CLI: the
+arguments and help text, the exit codes (scarf_tui/exit_codes.py, the table every command
+shares), and the progress display (scarf_tui/export_progress.py). Every failure is one sentence
+on stderr and an exit code; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from scarf_tui.api.errors import ScarfError, ValidationFailed
 from scarf_tui.domain import parse_day, validate_date_range
-from scarf_tui.exporting import (
-    AGGREGATE_FORMATS,
+from scarf_tui.exit_codes import (
     EXIT_AUTH,
     EXIT_BAD_INPUT,
     EXIT_CODES_HELP,
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EventsExportResult,
-    TerminalProgress,
-    aggregates_source,
     exit_code_for,
+)
+from scarf_tui.export_progress import EventsBar, RowsBar
+from scarf_tui.exporting import (
+    AGGREGATE_FORMATS,
+    DEFAULT_MAX_WINDOWS,
+    EventsExportResult,
+    ExportError,
+    HeaderChanged,
+    OutputFiles,
+    OutputRefused,
+    RangeTooLong,
+    aggregates_source,
+    check_output,
+    check_window_budget,
     export_aggregates_to_file,
     export_events,
     format_for_path,
@@ -40,7 +51,11 @@ from scarf_tui.exporting import (
     write_aggregates,
 )
 
+if TYPE_CHECKING:
+    from scarf_tui.api.service import ScarfService
+
 PROG = "scarf-tui export"
+Say = Callable[[str], None]
 
 DESCRIPTION = """\
 Export data from Scarf to files.
@@ -51,11 +66,20 @@ Export data from Scarf to files.
               31 days, written to FILE.part, and renamed to FILE when complete. If a window
               fails, the same command resumes from FILE.part.json without refetching.
 
-Dates are YYYY-MM-DD; --start is inclusive, --end exclusive."""
+Dates are YYYY-MM-DD; --start is inclusive, --end exclusive. An export holds a lock on its
+output: a second export to the same file is refused (exit 6). The output must be a regular
+file (or not exist yet); a symbolic link is followed only with --follow-symlink."""
+
+FOLLOW_HINT = " Pass --follow-symlink to write to the file it points to."
+LONG_RANGE_HINT = " Pass --allow-long-range to export it anyway, or split the range."
 
 
 class BadInput(Exception):
     """Input the user can fix; str() is the sentence to show."""
+
+
+class _NoToken(Exception):
+    pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,10 +103,7 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
 def build_parser() -> argparse.ArgumentParser:
     """A stand-alone parser for `scarf-tui export …` (export_main, tests)."""
     parser = argparse.ArgumentParser(
-        prog=PROG,
-        description=DESCRIPTION,
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=PROG, description=DESCRIPTION, epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     _fill_export_parser(parser)
     return parser
@@ -92,6 +113,11 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first day (inclusive)")
     common.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="end day (exclusive)")
+    common.add_argument(
+        "--follow-symlink",
+        action="store_true",
+        help="when -o is a symbolic link, write to (and replace) the file it points to; refused otherwise",
+    )
     source = common.add_argument_group("server")
     # default=SUPPRESS: when absent here, a `scarf-tui --demo export ...` given before the
     # command (cli.py's own options of the same names) is not overwritten.
@@ -110,7 +136,7 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     # The demo account to use with --demo ("noexport" shows the no-export-access path).
     source.add_argument("--demo-token", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    kinds = parser.add_subparsers(dest="export_kind", metavar="{aggregates,events}")
+    kinds = parser.add_subparsers(dest="export_kind", metavar="{aggregates,events,acl}")
     kinds.required = True
 
     aggregates = kinds.add_parser(
@@ -138,7 +164,9 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
         help="events CSV for a package or for all pixels, resumable",
         description=(
             "Export events as CSV, fetched in windows of at most 31 days. Output goes to FILE.part "
-            "and is renamed to FILE when every window succeeded; rerun the same command to resume."
+            "and is renamed to FILE when every window succeeded; rerun the same command to resume. "
+            "Rows are kept exactly as the server sent them; a window whose header differs from the "
+            "first window's stops the export."
         ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -157,6 +185,15 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore an earlier partial export of FILE and start over",
     )
+    events.add_argument(
+        "--allow-long-range",
+        action="store_true",
+        help=f"allow a range that needs more windows than max_windows in config.toml (default {DEFAULT_MAX_WINDOWS})",
+    )
+
+    from scarf_tui import acl_cli  # `export acl`: pypicloud's access-control list (its own options)
+
+    acl_cli.add_acl_parser(kinds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +206,7 @@ class _Request:
     kind: str
     start: date
     end: date
-    output: Path | None
+    files: OutputFiles | None  # None: aggregates to stdout
 
 
 def export_main(argv: Sequence[str] | None = None) -> int:
@@ -184,6 +221,10 @@ def export_main(argv: Sequence[str] | None = None) -> int:
 
 def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Run a parsed `export` command. Returns the exit code; messages go to stderr."""
+    if getattr(args, "export_kind", None) == "acl":
+        from scarf_tui import acl_cli
+
+        return acl_cli.run_acl(args, stdout=stdout, stderr=stderr)
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
 
@@ -191,42 +232,61 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
         err.write(f"{PROG}: {message}\n")
         err.flush()
 
+    request: _Request | None = None
     try:
         request = _check_input(args)
-    except BadInput as problem:
-        say(f"error: {problem}")
-        return EXIT_BAD_INPUT
-    try:
-        with _service_target(args) as (base_url, token):
-            return asyncio.run(_run(args, request, base_url, token, out, err, say))
-    except BadInput as problem:
+        settings = _load_settings(args)
+        max_windows = None if getattr(args, "allow_long_range", False) else _max_windows(settings)
+        if request.kind == "events":
+            check_window_budget(request.start, request.end, max_windows)  # before any server is asked
+        with contextlib.ExitStack() as stack:
+            service = _open_service(args, settings, stack)
+            return asyncio.run(_run(args, request, service, max_windows, out, err, say))
+    except KeyboardInterrupt:
+        say(_interrupted(request))
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. `| head`): it has what it wanted.
+        _silence_stdout()
+        return EXIT_OK
+    except (BadInput, ValueError) as problem:  # ValueError: a range export_events refused
         say(f"error: {problem}")
         return EXIT_BAD_INPUT
     except _NoToken as problem:
         say(f"error: {problem}")
         return EXIT_AUTH
-    except ScarfError as error:
-        say(f"error: {error}")
+    except (ScarfError, ExportError) as error:
+        say(f"error: {error}{_hint(error)}")
         return exit_code_for(error)
-    except BrokenPipeError:
-        # The reader of stdout went away (e.g. `| head`): it has what it wanted.
-        _silence_stdout()
-        return EXIT_OK
-    except KeyboardInterrupt:
-        if request.kind == "events":
-            say("interrupted; the partial export is kept and the same command resumes it.")
-        else:
-            say("interrupted.")
-        return EXIT_INTERRUPTED
     except OSError as error:
         say(f"error: {_os_error_sentence(error)}")
+        if request is not None and request.kind == "events" and request.files and request.files.part.exists():
+            say(f"the finished windows are kept in {request.files.part}; the same command resumes it.")
         return EXIT_FAILURE
-    except Exception as error:  # noqa: BLE001 - a sentence, never a traceback
+    except Exception as error:  # noqa: BLE001 - the command's last line of defence: a sentence, never a traceback
         say(f"error: unexpected {type(error).__name__}: {error}")
         return EXIT_FAILURE
 
 
+def _hint(error: BaseException) -> str:
+    """The CLI's way out of a refusal, in its flag names."""
+    if isinstance(error, OutputRefused) and error.symlink:
+        return FOLLOW_HINT
+    if isinstance(error, RangeTooLong):
+        return LONG_RANGE_HINT
+    return ""
+
+
+def _interrupted(request: _Request | None) -> str:
+    if request is None or request.files is None:
+        return "interrupted."
+    if request.kind == "events" and request.files.part.exists():
+        return f"interrupted; the partial export is kept in {request.files.part} and the same command resumes it."
+    return "interrupted; nothing was kept."
+
+
 def _check_input(args: argparse.Namespace) -> _Request:
+    """Dates, range and output, before anything is started or requested."""
     try:
         start = parse_day(args.start, what="start date")
         end = parse_day(args.end, what="end date")
@@ -234,153 +294,148 @@ def _check_input(args: argparse.Namespace) -> _Request:
         raise BadInput(str(exc)) from None
     if problem := validate_date_range(start, end):
         raise BadInput(problem)
-    output = Path(args.output) if getattr(args, "output", None) else None
-    if output is not None:
-        if output.is_dir():
-            raise BadInput(f"The output {str(output)!r} is a directory; give a file name.")
-        parent = output.parent if str(output.parent) else Path(".")
-        if not parent.is_dir():
-            raise BadInput(f"The directory {str(parent)!r} for the output does not exist.")
-    if args.export_kind == "events" and output is None:
+    if args.export_kind == "events" and not getattr(args, "output", None):
         raise BadInput("An events export needs an output file: -o FILE.csv.")
-    return _Request(args.export_kind, start, end, output)
+    files = check_output(args.output, follow_symlink=args.follow_symlink) if getattr(args, "output", None) else None
+    return _Request(args.export_kind, start, end, files)
 
 
-class _NoToken(Exception):
-    pass
-
-
-@contextmanager
-def _service_target(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """(base URL, token) to export from: the demo server on a loopback port, or the configured API."""
-    if getattr(args, "demo", False):
-        from scarf_tui.demo import DEMO_TOKEN
-        from scarf_tui.demo.app import create_app
-        from scarf_tui.demo.server import running_server
-        from scarf_tui.demo.store import build_demo_store
-
-        token = getattr(args, "demo_token", None) or DEMO_TOKEN
-        with running_server(create_app(build_demo_store())) as base_url:
-            yield base_url, token
-        return
-
-    from scarf_tui.api.http import reveal_token
+def _load_settings(args: argparse.Namespace) -> Any:
     from scarf_tui.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(getattr(args, "config", None))
+        return load_settings(getattr(args, "config", None))
     except ConfigError as exc:
         raise BadInput(str(exc)) from None
     except OSError as exc:
         raise BadInput(f"The configuration could not be read: {exc.strerror or exc}.") from None
+
+
+def _max_windows(settings: Any) -> int:
+    """``[limits] max_windows`` from config.toml, or the default."""
+    value = getattr(getattr(settings, "limits", None), "max_windows", None)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_MAX_WINDOWS
+
+
+def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.ExitStack) -> ScarfService:
+    """The service to export from: the demo server on a loopback port, or the configured API."""
+    if getattr(args, "demo", False):
+        from scarf_tui.demo import DEMO_TOKEN
+        from scarf_tui.demo.start import start_demo
+
+        session = start_demo(stack, api_version="v1", token=getattr(args, "demo_token", None) or DEMO_TOKEN)
+        return session.service
+
+    from scarf_tui.api import make_service
+    from scarf_tui.api.http import reveal_token
+
     base_url = getattr(args, "api_url", None) or settings.api_url
     token = reveal_token(settings.token)
     if not token:
-        raise _NoToken(
-            "No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo)."
-        )
-    yield base_url, token
+        raise _NoToken("No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo).")
+    limits = getattr(settings, "limits", None)
+    extra: dict[str, Any] = {"limits": limits} if limits is not None else {}
+    return make_service(base_url, token, **extra)
 
 
 async def _run(
     args: argparse.Namespace,
     request: _Request,
-    base_url: str,
-    token: str,
+    service: ScarfService,
+    max_windows: int | None,
     out: IO[str],
     err: IO[str],
-    say,
+    say: Say,
 ) -> int:
-    from scarf_tui.api import make_service
-
-    service = make_service(base_url, token)
     try:
         if request.kind == "aggregates":
             return await _run_aggregates(args, request, service, out, err, say)
-        return await _run_events(args, request, service, err, say)
+        return await _run_events(args, request, service, max_windows, err, say)
     finally:
         await service.aclose()
 
 
-async def _run_aggregates(args, request: _Request, service, out: IO[str], err: IO[str], say) -> int:
+async def _run_aggregates(
+    args: argparse.Namespace, request: _Request, service: ScarfService, out: IO[str], err: IO[str], say: Say
+) -> int:
     rows = aggregates_source(service, org=args.org, user=args.user, start=request.start, end=request.end)
-    fmt = args.format or format_for_path(request.output)
     # No bar when rows themselves go to the terminal.
-    to_terminal = request.output is None and _isatty(out)
-    bar = TerminalProgress(err, label="aggregates", windows=False)
-    bar.enabled = bar.enabled and not to_terminal
+    bar = RowsBar(err, label="aggregates", enabled=not (request.files is None and _isatty(out)))
     try:
-        if request.output is None:
-            count = await write_aggregates(rows, out, fmt, on_progress=bar)
+        if request.files is None:
+            count = await write_aggregates(rows, out, args.format or "ndjson", on_progress=bar)
         else:
-            count = await export_aggregates_to_file(rows, request.output, fmt, on_progress=bar)
+            fmt = args.format or format_for_path(request.files.final)
+            count = await export_aggregates_to_file(
+                rows, request.files.final, fmt, on_progress=bar, follow_symlink=False
+            )
     finally:
         bar.close()
-    if request.output is not None:
-        say(f"exported {count:,} aggregate rows to {request.output}.")
+    if request.files is not None:
+        say(f"exported {_count(count, 'aggregate row')} to {args.output}.")
     return EXIT_OK
 
 
-async def _run_events(args, request: _Request, service, err: IO[str], say) -> int:
-    assert request.output is not None
+async def _run_events(
+    args: argparse.Namespace,
+    request: _Request,
+    service: ScarfService,
+    max_windows: int | None,
+    err: IO[str],
+    say: Say,
+) -> int:
+    assert request.files is not None
+    package_type = getattr(args, "package_type", None)
     try:
-        scope = await resolve_events_scope(
-            service, None if args.pixels else args.package, getattr(args, "package_type", None)
-        )
+        scope = await resolve_events_scope(service, None if args.pixels else args.package, package_type)
     except ValidationFailed as error:
-        if error.status == 409 and not getattr(args, "package_type", None):
+        if error.status == 409 and not package_type:
             raise BadInput(f"{str(error).rstrip('.')}. Pick one with --package-type TYPE, or pass the uuid.") from None
         raise
-    bar = TerminalProgress(err, label="events")
-    announced = False
-
-    def progress(p) -> None:
-        nonlocal announced
-        if p.resumed_windows and not announced:
-            announced = True
-            bar.close()
-            say(
-                f"resuming {request.output}.part: {p.resumed_windows} of {p.windows_total} "
-                f"windows were already fetched."
-            )
-        bar(p)
-
+    bar = EventsBar(err, label="events", part=str(request.files.part), say=say)
     try:
+        # The output was checked (and a link resolved) by _check_input; what is written is its result.
         result = await export_events(
             service,
             scope,
             request.start,
             request.end,
-            request.output,
-            on_progress=progress,
+            request.files.final,
+            on_progress=bar,
             resume=not args.fresh,
+            max_windows=max_windows,
         )
     finally:
         bar.close()
-    _report_events(result, say)
-    return result.exit_code
-
-
-def _report_events(result: EventsExportResult, say) -> None:
+    _report_events(result, args.output, say)
     if result.complete:
-        say(
-            f"exported {result.rows:,} event rows ({result.windows_total} "
-            f"window{'s' if result.windows_total != 1 else ''}) to {result.output}."
-        )
+        return EXIT_OK
+    return exit_code_for(result.stopped_by) if result.stopped_by is not None else EXIT_FAILURE
+
+
+def _report_events(result: EventsExportResult, shown_output: str, say: Say) -> None:
+    if result.complete:
+        windows = _count(result.windows_total, "window")
+        say(f"exported {_count(result.rows, 'event row')} ({windows}) to {shown_output}.")
         return
-    if result.stopped_by is not None and not result.part.exists():
-        # Nothing fetched and nothing could be (no access, unknown package, no connection).
-        say(f"error: {result.stopped_by}")
+    if result.stopped_by is not None and len(result.failures) == 1 and result.windows_done == 0:
+        say(f"error: {result.stopped_by}")  # nothing fetched and nothing could be
         return
     for line in result.problems():
         say(line)
-    if result.part.exists():
-        say(
-            f"kept {result.rows:,} rows from {result.windows_done} of {result.windows_total} windows "
-            f"in {result.part}; run the same command again to fetch the missing dates."
-        )
+    if not result.kept:
+        say("nothing was kept.")
+        return
+    done = f"{result.windows_done} of {result.windows_total} windows"
+    kept = f"kept {_count(result.rows, 'row')} from {done} in {result.part}"
+    if isinstance(result.stopped_by, HeaderChanged):
+        say(f"{kept}.")  # a rerun would meet the same header: the sentence above says what to do
     else:
-        say("nothing was exported.")
+        say(f"{kept}; run the same command again to fetch the missing dates.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -150,7 +150,7 @@ def test_login_with_a_rejected_token_saves_nothing(tmp_path: Path, live_server: 
         input="wrong-token\n", capture_output=True, text=True, env=clean_env(tmp_path), timeout=60,
         cwd=Path(__file__).resolve().parents[1],
     )
-    assert result.returncode == 2
+    assert result.returncode == 5  # the exit-code table every command shares: 5 = token rejected
     assert result.stderr.strip() == (
         "scarf-tui: The API token was rejected (401): check SCARF_API_TOKEN or the token in config.toml."
     )

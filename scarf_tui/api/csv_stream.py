@@ -9,8 +9,7 @@ cannot grow memory without bound.
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterator
 
 from scarf_tui.api.errors import InvalidResponse, sanitize
 
@@ -19,6 +18,10 @@ DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
 
 # Media types an events CSV may arrive with (parameters such as charset are ignored).
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv"})
+
+
+class NotCsv(InvalidResponse):
+    """The server answered an events request with something that is not a CSV file."""
 
 
 def is_csv_content_type(content_type: str | None) -> bool:
@@ -56,7 +59,14 @@ def check_csv_content_type(content_type: str | None, *, what: str) -> None:
         shown = media
     else:
         shown = "an unexpected content type"
-    raise InvalidResponse(f"The server sent {shown} for {what}, not a CSV file (text/csv).")
+    raise NotCsv(f"The server sent {shown} for {what}, not a CSV file (text/csv).")
+
+
+async def aclose_quietly(iterator: object) -> None:
+    """Close an async iterator that has ``aclose`` (an async generator, a stream); else nothing."""
+    close = getattr(iterator, "aclose", None)
+    if close is not None:
+        await close()
 
 
 def header_fields(fields: list[str]) -> list[str]:
@@ -66,7 +76,7 @@ def header_fields(fields: list[str]) -> list[str]:
 
 async def csv_records(
     lines: AsyncIterator[bytes], *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
-) -> AsyncIterator[tuple[list[str], bytes]]:
+) -> AsyncGenerator[tuple[list[str], bytes], None]:
     """Raw CSV lines (each with its terminator, header first) -> (fields, the record's bytes as
     sent) for every non-blank record.
 
@@ -78,7 +88,7 @@ async def csv_records(
     parts: list[bytes] = []
     size = 0
     quotes = 0
-    async with aclosing(lines):
+    try:
         async for line in lines:
             parts.append(line)
             size += len(line)
@@ -100,6 +110,8 @@ async def csv_records(
                 raise InvalidResponse(f"The events CSV could not be read ({sanitize(exc, limit=80)}).") from None
             if fields:
                 yield fields, raw
+    finally:
+        await aclose_quietly(lines)
     if parts:
         raise InvalidResponse("The events stream ended inside a quoted field; the data is incomplete.")
 
@@ -107,6 +119,8 @@ async def csv_records(
 __all__ = [
     "CSV_MEDIA_TYPES",
     "DEFAULT_MAX_RECORD_BYTES",
+    "NotCsv",
+    "aclose_quietly",
     "check_csv_content_type",
     "csv_records",
     "header_fields",

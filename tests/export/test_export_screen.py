@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from export_helpers import FIXED_TODAY, RANGE_END, RANGE_START, SMALL_NAME, read_csv
+from .helpers import FIXED_TODAY, RANGE_END, RANGE_START, SMALL_NAME, read_csv
 from textual.widgets import Input, ProgressBar, Static
 
 from scarf_tui.tui.app import ScarfApp

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 from datetime import timedelta
 
 import pytest
-from export_helpers import RANGE_END, RANGE_START, SMALL_NAME, SMALL_UUID, read_csv, server_rows
 
+from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ServerError
 from scarf_tui.domain import EVENT_COLUMNS, event_windows
 from scarf_tui.exporting import (
-    EXIT_FAILURE,
-    EXIT_NO_EXPORT_ACCESS,
     EventsScope,
     ExportProgress,
-    TerminalProgress,
     day_range,
     export_events,
     part_path,
     sidecar_path,
 )
+
+from .helpers import RANGE_END, RANGE_START, SMALL_NAME, SMALL_UUID, read_csv, server_rows
 
 WINDOWS = event_windows(RANGE_START, RANGE_END)
 SCOPE = EventsScope(SMALL_UUID, SMALL_NAME)
@@ -37,7 +35,7 @@ async def test_export_splits_into_windows_with_rows_from_each_and_one_header(liv
 
     result = await export_events(live_service, SCOPE, RANGE_START, RANGE_END, out, on_progress=progress.append)
 
-    assert result.complete and result.exit_code == 0
+    assert result.complete and not result.failures
     assert result.windows_total == 3 and result.windows_done == 3
     header, rows = read_csv(out)
     assert header[: len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
@@ -73,8 +71,9 @@ async def test_failed_windows_are_named_and_a_rerun_resumes_without_refetching(
 
     result = await export_events(live_service, SCOPE, RANGE_START, RANGE_END, out, on_progress=fail_after_first_window)
 
-    assert not result.complete and result.exit_code == EXIT_FAILURE
+    assert not result.complete and result.stopped_by is None and result.kept
     assert result.windows_done == 1
+    assert all(isinstance(f.error, ServerError) for f in result.failures)
     assert [(f.start, f.end) for f in result.failures] == WINDOWS[1:]
     described = result.problems()
     last_day = WINDOWS[1][1] - timedelta(days=1)  # the message names the days, end inclusive
@@ -105,7 +104,7 @@ async def test_failed_windows_are_named_and_a_rerun_resumes_without_refetching(
 
 
 @pytest.mark.parametrize("abort", [False, True], ids=["stream-ends-mid-line", "connection-dropped"])
-async def test_cut_stream_names_the_failure_keeps_the_part_and_writes_no_final_file(
+async def test_cut_stream_names_the_failure_and_keeps_nothing_when_no_window_completed(
     live_service, demo_faults, tmp_path, abort
 ):
     out = tmp_path / "events.csv"
@@ -114,13 +113,11 @@ async def test_cut_stream_names_the_failure_keeps_the_part_and_writes_no_final_f
 
     result = await export_events(live_service, SCOPE, RANGE_START, RANGE_END, out)
 
-    assert not result.complete and result.exit_code == EXIT_FAILURE
+    assert not result.complete and result.stopped_by is None and not result.kept
     assert [(f.start, f.end) for f in result.failures] == WINDOWS
-    assert all("cut" in f.reason for f in result.failures), result.problems()
+    assert all(isinstance(f.error, InvalidResponse) and "cut" in f.reason for f in result.failures), result.problems()
     assert result.problems()[0].startswith(f"{day_range(*WINDOWS[0])} failed: ")
-    assert not out.exists()
-    assert part_path(out).exists() and sidecar_path(out).exists()
-    assert part_path(out).stat().st_size == 0  # no half window is left in the file
+    assert list(tmp_path.iterdir()) == []  # no final file, no .part, no sidecar, no lock
     assert result.rows == 0
 
 
@@ -141,37 +138,6 @@ async def test_a_window_cut_after_a_good_one_leaves_only_whole_rows(live_service
     assert all(len(r) == len(header) for r in rows)
 
 
-async def test_unknown_columns_in_a_later_window_widen_the_single_header(live_service, tmp_path):
-    """A service answering the documented Event stream (no raw CSV method) with an extra column
-    that appears only in a later window: the header names it once, earlier rows get it empty."""
-    out = tmp_path / "events.csv"
-
-    class EventsOnly:
-        """The ScarfService contract's Event stream, without the raw CSV methods."""
-
-        def package_events(self, package_id, start, end):
-            return self._events(package_id, start, end)
-
-        async def _events(self, package_id, start, end):
-            async for event in live_service.package_events(package_id, start, end):
-                if start >= WINDOWS[1][0]:
-                    event.extra["mirror"] = "eu-west"
-                yield event
-
-    result = await export_events(EventsOnly(), SCOPE, RANGE_START, RANGE_END, out)
-
-    assert result.complete
-    header, rows = read_csv(out)
-    assert header[-1] == "mirror" and header.count("mirror") == 1
-    assert header[: len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
-    assert all(len(r) == len(header) for r in rows)
-    first_window = [r for r in rows if r[header.index("time")][:10] < WINDOWS[1][0].isoformat()]
-    later = [r for r in rows if r[header.index("time")][:10] >= WINDOWS[1][0].isoformat()]
-    assert first_window and later
-    assert {r[-1] for r in first_window} == {""}
-    assert {r[-1] for r in later} == {"eu-west"}
-
-
 async def test_no_export_access_stops_at_once_and_leaves_nothing_behind(live_server, tmp_path):
     from scarf_tui.api import make_service
     from scarf_tui.demo import NOEXPORT_TOKEN
@@ -184,7 +150,7 @@ async def test_no_export_access_stops_at_once_and_leaves_nothing_behind(live_ser
     finally:
         await service.aclose()
 
-    assert result.exit_code == EXIT_NO_EXPORT_ACCESS
+    assert isinstance(result.stopped_by, ExportNotEnabled) and not result.kept
     assert len(result.failures) == 1 and result.not_attempted == WINDOWS[1:]
     assert "not enabled" in result.failures[0].reason
     assert not out.exists() and not part_path(out).exists() and not sidecar_path(out).exists()
@@ -253,43 +219,30 @@ async def test_pixel_events_export(live_service, tmp_path):
     assert header.count("type") == 1 and header not in rows
 
 
-def test_terminal_progress_draws_only_on_a_terminal():
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal, pipe = Terminal(), io.StringIO()
-    for stream in (terminal, pipe):
-        bar = TerminalProgress(stream, label="events")
-        bar(ExportProgress(1, 4, 1234, (WINDOWS[1][0], WINDOWS[1][1])))
-        bar(ExportProgress(4, 4, 5000))
-        bar.close()
-
-    assert pipe.getvalue() == ""
-    drawn = terminal.getvalue()
-    assert "\r" in drawn and drawn.endswith("\n")
-    assert "1/4 windows, 1,234 rows" in drawn and day_range(*WINDOWS[1]) in drawn
-    assert "[########################] 4/4 windows, 5,000 rows" in drawn
-
-
-async def test_columns_in_another_order_or_missing_are_mapped_onto_the_known_header(tmp_path):
-    """A stream shape the demo server never sends (reordered, missing and new columns): a
-    service whose raw CSV windows are given here, line by line as the real service yields them."""
+async def test_a_reordered_or_new_header_in_a_later_window_stops_the_export_and_keeps_the_earlier_bytes(tmp_path):
+    """Stream shapes the demo server never sends, line by line as the real service yields them:
+    the first window's header and rows are written as sent (a quoted field spanning lines, a
+    repeated id dropped); a later window with its columns in another order stops the export."""
     out = tmp_path / "events.csv"
+    first = [
+        b"time,type,id\r\n",
+        b'2026-09-12T00:00:00Z,file-download,a\r\n',
+        b'2026-09-13T00:00:00Z,"pixel\r\n',
+        b'fetch",b\r\n',
+        b"2026-09-14T00:00:00Z,file-download,a\r\n",  # a repeat of id a: dropped
+    ]
     windows = {
-        WINDOWS[0]: [b"time,type,id\r\n", b"2026-09-12T00:00:00Z,file-download,a\r\n"],
-        WINDOWS[1]: [b"time,type,id\r\n"],  # a window without rows
-        WINDOWS[2]: [
-            b"type,time,id,mirror\r\n",
-            b'pixel fetch,2026-11-15T00:00:00Z,b,"eu,\r\n',
-            b'west"\r\n',
-            b"pixel fetch,2026-11-16T00:00:00Z,b,dup\r\n",  # a repeat of id b: dropped
-        ],
+        WINDOWS[0]: first,
+        WINDOWS[1]: [b"type,time,id\r\n", b"pixel fetch,2026-10-20T00:00:00Z,c\r\n"],
+        WINDOWS[2]: [b"time,type,id\r\n"],
     }
 
     class RawWindows:
         def stream_package_events_csv(self, package_id, start, end):
             return self._lines(windows[(start, end)])
+
+        def stream_pixel_events_csv(self, start, end):
+            raise AssertionError("a package export never asks for pixel events")
 
         async def _lines(self, lines):
             for line in lines:
@@ -297,12 +250,12 @@ async def test_columns_in_another_order_or_missing_are_mapped_onto_the_known_hea
 
     result = await export_events(RawWindows(), SCOPE, RANGE_START, RANGE_END, out)
 
-    assert result.complete and result.rows == 2
-    header, rows = read_csv(out)
-    assert header == [*EVENT_COLUMNS, "id", "mirror"]
-    as_dicts = [dict(zip(header, row)) for row in rows]
-    assert [(d["type"], d["time"], d["id"], d["mirror"]) for d in as_dicts] == [
-        ("file-download", "2026-09-12T00:00:00Z", "a", ""),
-        ("pixel fetch", "2026-11-15T00:00:00Z", "b", "eu,\r\nwest"),
+    assert not result.complete and result.rows == 2 and result.kept
+    assert result.problems() == [
+        f"{day_range(*WINDOWS[1])} failed: The events of {day_range(*WINDOWS[1])} have another header than the "
+        "file, so the export stops there (the same columns in another order). The file's header is "
+        "'time,type,id'; this window's is 'type,time,id'. Export the dates from "
+        f"{WINDOWS[1][0].isoformat()} on to another file.",
+        f"{day_range(*WINDOWS[2])} not fetched: stopped after the error above",
     ]
-    assert all(len(row) == len(header) for row in rows)
+    assert part_path(out).read_bytes() == b"".join(first[:4])

@@ -9,13 +9,10 @@ import json
 
 import httpx
 import pytest
-from export_helpers import RANGE_END, RANGE_START, SMALL_NAME, SMALL_UUID, read_csv
 
 from scarf_tui.cli import main as scarf_main
 from scarf_tui.demo import DEMO_TOKEN, NOEXPORT_TOKEN
-from scarf_tui.export_cli import export_main
-from scarf_tui.exporting import (
-    AGGREGATE_COLUMNS,
+from scarf_tui.exit_codes import (
     EXIT_AUTH,
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -23,6 +20,10 @@ from scarf_tui.exporting import (
     EXIT_NOT_FOUND,
     EXIT_OK,
 )
+from scarf_tui.export_cli import export_main
+from scarf_tui.exporting import AGGREGATE_COLUMNS
+
+from .helpers import RANGE_END, RANGE_START, SMALL_NAME, SMALL_UUID, read_csv
 
 START, END = RANGE_START.isoformat(), RANGE_END.isoformat()
 
@@ -135,7 +136,7 @@ def test_events_export_from_a_configured_server(cli_env, capsys, monkeypatch, li
     assert "\r" not in err  # no progress bar when stderr is not a terminal
 
 
-def test_server_failure_exits_1_keeps_the_part_and_the_same_command_resumes(
+def test_a_stream_cut_in_every_window_exits_1_keeps_nothing_and_says_so(
     cli_env, capsys, monkeypatch, live_server, demo_faults
 ):
     monkeypatch.setenv("SCARF_API_TOKEN", DEMO_TOKEN)
@@ -146,8 +147,9 @@ def test_server_failure_exits_1_keeps_the_part_and_the_same_command_resumes(
 
     err = capsys.readouterr().err
     assert code == EXIT_FAILURE
-    assert_one_clean_message(err, f"{START}..", " failed: ", "cut", "run the same command again")
-    assert (cli_env / "events.csv.part").exists() and not (cli_env / "events.csv").exists()
+    assert_one_clean_message(err, f"{START}..", " failed: ", "cut", "scarf-tui export: nothing was kept.\n")
+    assert "kept in" not in err and "the same command" not in err
+    assert list(cli_env.glob("events.csv*")) == []
 
     demo_faults.cut_stream = False
     code = export_main(argv)
@@ -252,7 +254,9 @@ def test_a_name_shared_by_several_packages_is_bad_input_until_a_type_picks_one(c
     assert rows and {r[header.index("type")] for r in rows} == {"package download"}  # pypi, not docker pulls
 
 
-def test_rerunning_the_command_after_a_partial_export_says_it_resumes(cli_env, capsys, monkeypatch, live_server, demo_faults):
+def test_rerunning_the_command_after_a_partial_export_says_it_resumes(
+    cli_env, capsys, monkeypatch, live_server, demo_faults
+):
     from scarf_tui.api import make_service
     from scarf_tui.exporting import EventsScope, ExportProgress, export_events
 
