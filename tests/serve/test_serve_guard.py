@@ -21,7 +21,8 @@ from aiohttp.test_utils import TestServer
 
 from scarf_tui import serve_cli
 from scarf_tui.cli import build_parser
-from scarf_tui.serve_cli import FORBIDDEN_TEXT, GuardedServer, app_command, check_host, page_html, run_serve
+from scarf_tui.serve_cli import app_command, check_host, run_serve
+from scarf_tui.serve_web import FORBIDDEN_TEXT, GuardedServer, page_html
 
 KEY = "k3y-for-tests_0123456789abcdef"
 TOKEN = "scarf-token-that-must-stay-hidden-4242"
