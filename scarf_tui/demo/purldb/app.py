@@ -29,6 +29,7 @@ from starlette.routing import Route
 from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.purldb.data import Record, build_records
 from scarf_tui.demo.pypicloud.faults import SourceFaultMiddleware
+from scarf_tui.demo.pypicloud.routing import base_url
 
 FILTERS = (
     "type", "namespace", "name", "version", "qualifiers", "subpath", "download_url", "filename",
@@ -82,8 +83,7 @@ def _check(request: Request) -> PurldbStore:
 
 
 def _absolute(request: Request, path: str) -> str:
-    root = str(request.base_url).rstrip("/")
-    return f"{root}{path}"
+    return f"{base_url(request)}{path}"
 
 
 def _public(request: Request, record: Record) -> dict:

@@ -27,7 +27,17 @@ from starlette.routing import Route
 
 from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.pypicloud.faults import SourceFaultMiddleware
-from scarf_tui.demo.pypicloud.routing import ALL_METHODS, Ctx, Fail, dispatch, fail, form_file, not_found, route
+from scarf_tui.demo.pypicloud.routing import (
+    ALL_METHODS,
+    Ctx,
+    Fail,
+    base_url,
+    dispatch,
+    fail,
+    form_file,
+    not_found,
+    route,
+)
 from scarf_tui.demo.pypicloud.store import PERMISSIONS, PUser, PypicloudStore, build_pypicloud_store
 
 
@@ -41,7 +51,7 @@ def readable(ctx: Ctx, package: str) -> None:
 
 
 def file_url(ctx: Ctx, package: str, filename: str) -> str:
-    base = str(ctx.request.base_url).rstrip("/")
+    base = base_url(ctx.request)
     return f"{base}/files/{quote(package, safe='')}/{quote(filename, safe='')}?Signature=demo&Expires=1390262542"
 
 
@@ -208,7 +218,7 @@ async def admin_token(ctx: Ctx, username: str) -> Response:
     if username in ctx.store.users:
         raise fail(409, "That user is already registered.")
     token = f"{username}:1522226377:" + base64.b16encode(username.encode()).decode().lower().ljust(64, "0")[:64]
-    base = str(ctx.request.base_url).rstrip("/")
+    base = base_url(ctx.request)
     return JSONResponse({"token": token, "token_url": f"{base}/login#/?token={quote(token)}"})
 
 

@@ -80,6 +80,12 @@ def route(method: str, pattern: str, *, auth: bool = True) -> Callable[[Handler]
     return register
 
 
+def base_url(request: Request) -> str:
+    """This app's own root URL, mount prefix included (no trailing slash)."""
+    root = (request.scope.get("root_path") or "").rstrip("/")
+    return f"{request.url.scheme}://{request.url.netloc}{root}"
+
+
 def form_file(ctx: Ctx) -> tuple[str, bytes]:
     if "content" not in ctx.files:
         raise Fail(422, {"errors": {"content": ["missing file"]}})
