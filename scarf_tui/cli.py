@@ -15,10 +15,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from scarf_tui import __version__
 from scarf_tui.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
+
+if TYPE_CHECKING:
+    from scarf_tui.config import Token
 
 # One exit-code table for every command: scarf_tui/exit_codes.py (and the README's "Exit codes").
 EXIT_USAGE = EXIT_BAD_INPUT
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # "--api v2" must never be read as an abbreviation of --api-url
     )
     parser.add_argument("--version", action="version", version=f"scarf-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="explore the embedded demo server (no account needed)")
@@ -52,11 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help="disable every write (browse safely)")
     parser.add_argument("--api-url", metavar="URL", help="API base URL (default: config, SCARF_API_URL or https://scarf.sh/api)")
     parser.add_argument("--config", metavar="PATH", help="config.toml to read instead of the default")
+    parser.add_argument(
+        "--api",
+        choices=("v1", "v2"),
+        type=str.lower,
+        default=None,
+        help="Scarf API version (default: SCARF_API_VERSION, api_version in config, else from the URL; "
+        "--demo uses v2)",
+    )
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_login_parser(subparsers)
     add_demo_server_parser(subparsers)
     _add_optional_subcommands(subparsers)
+    for sub in subparsers.choices.values():
+        sub.allow_abbrev = False  # subcommands from other modules too
     return parser
 
 
@@ -81,7 +95,10 @@ def add_demo_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
     demo = subparsers.add_parser(
         "demo-server",
         help="run the embedded Scarf-compatible server on a socket (for curl and tests)",
-        description="Serve the demo Scarf v1 API at http://HOST:PORT/api (token: demo).",
+        description=(
+            "Serve the demo Scarf API v2 at http://HOST:PORT/v2 and v1 at http://HOST:PORT/api, "
+            "over one dataset (token: demo)."
+        ),
     )
     demo.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
@@ -104,10 +121,11 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
     export_parser = export_cli.add_export_parser(subparsers)
     export_parser.set_defaults(run=lambda args: export_cli.run_export(args))
 
-    # serve imports aiohttp and textual-serve only when it runs.
-    from scarf_tui import serve_cli
+    # serve and stats: their modules import aiohttp/Rich/the API only when they run.
+    from scarf_tui import serve_cli, stats_cli
 
     serve_cli.add_serve_parser(subparsers).set_defaults(run=lambda args: serve_cli.run_serve(args))
+    stats_cli.add_stats_parser(subparsers).set_defaults(run=lambda args: stats_cli.run_stats(args))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,7 +133,9 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def launch_tui(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from scarf_tui.api.http import check_base_url
     from scarf_tui.config import load_settings
 
@@ -127,18 +147,16 @@ def run_tui(args: argparse.Namespace) -> int:
     if not args.demo:
         # Refuse an insecure or malformed URL before the screen takes over the terminal.
         settings.api_url = check_base_url(settings.api_url)
-    username = args.user or settings.username
 
-    import scarf_tui.tui.app
+    from scarf_tui.tui.run import run_tui
 
-    result = scarf_tui.tui.app.run_tui(
-        settings=settings,
+    return run_tui(
+        settings,
         demo=args.demo,
         org=args.org,
-        read_only=settings.read_only,
-        username=username,
+        username=args.user or settings.username,
+        config_path=Path(args.config) if args.config else None,
     )
-    return result if isinstance(result, int) else EXIT_OK
 
 
 def run_demo_server(args: argparse.Namespace) -> int:
@@ -158,20 +176,24 @@ def run_demo_server(args: argparse.Namespace) -> int:
 
 
 def run_login(args: argparse.Namespace) -> int:
+    """Ask for the token, check it (and the URL) and write only what was entered (the token,
+    and --api-url / --user when given) into the config file in use, in place."""
     import asyncio
     import getpass
 
-    from scarf_tui.api.http import check_base_url
-    from scarf_tui.config import Token, config_path, load_settings, save_settings
+    from scarf_tui.api.http import check_base_url, check_token
+    from scarf_tui.config import Token, config_path, load_settings, save_values
 
     path = args.config or config_path()
     # The file's own values only: environment overrides must not leak into the file.
     settings = load_settings(path, env={})
+    values: dict[str, object] = {}
+    # Validated before anything is asked or saved, --no-verify or not.
+    api_url = check_base_url(args.api_url.strip() if args.api_url else settings.api_url)
     if args.api_url:
-        settings.api_url = args.api_url.strip()
-    settings.api_url = check_base_url(settings.api_url)
-    if args.user:
-        settings.username = args.user.strip()
+        values["api_url"] = api_url
+    if args.user and args.user.strip():
+        values["username"] = args.user.strip()
 
     if sys.stdin.isatty():
         text = getpass.getpass("Scarf API token (input hidden): ")
@@ -180,19 +202,17 @@ def run_login(args: argparse.Namespace) -> int:
     token = text.strip()
     if not token:
         raise UsageProblem("No token was given; nothing was saved.")
-
-    from scarf_tui.api.http import check_token
-
     check_token(token)  # even with --no-verify: a token that can't be a header is a bad paste
+    secret = values["token"] = Token(token)  # registered for redaction before any request
+    del text, token  # no local of this frame holds the plain token while the check runs
     if not args.no_verify:
-        asyncio.run(_verify_token(settings.api_url, token))
-    settings.token = Token(token)
-    written = save_settings(settings, path)
+        asyncio.run(_verify_token(api_url, secret))
+    written = save_values(path, values)
     print(f"Saved the token to {written} (readable only by you).", file=sys.stderr)
     return EXIT_OK
 
 
-async def _verify_token(api_url: str, token: str) -> None:
+async def _verify_token(api_url: str, token: Token) -> None:
     """One cheap authenticated GET; a rejected token raises AuthError (nothing is saved)."""
     from scarf_tui.api import make_service
 
@@ -215,7 +235,7 @@ def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) ->
     err = stderr or sys.stderr
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = getattr(args, "run", None) or run_tui
+    command = getattr(args, "run", None) or launch_tui
     try:
         return command(args)
     except UsageProblem as exc:

@@ -173,15 +173,20 @@ class ScarfService(ServiceInterface):
     # --- decisions that used to live in screens ------------------------------------------------
 
     async def known_organizations(self, extra: Iterable[str] = ()) -> list[str]:
-        """Organizations worth offering: ``extra`` and the configured ones first, then owners of
-        the packages this account sees (other than the account itself), then (on v2) the
-        organizations the server says the user belongs to. Sorted after the given ones."""
+        """Organizations worth offering: ``extra`` and the configured ones first, then, sorted,
+        the organizations the server says the user belongs to (v2) and the owners of the
+        packages this account sees (other than the account itself; on v1 these may include a
+        person who shared a package, which get_organization then answers with NotFound)."""
         names: list[str] = [n for n in dict.fromkeys([*extra, *self.configured_orgs]) if n]
         found: set[str] = set(await self._member_organizations())
-        for package in await self.list_packages():
-            if package.owner and package.owner != self.username:
-                found.add(package.owner)
+        owners = {p.owner for p in await self.list_packages() if p.owner and p.owner != self.username}
+        found |= set(await self._organizations_among(sorted(owners - found - set(names))))
         return names + sorted(found - set(names))
+
+    async def _organizations_among(self, owners: list[str]) -> list[str]:
+        """The owners that are organizations. v1 can't tell an organization this account does
+        not belong to from a person (both are 404), so it keeps them all; v2 asks users/{name}."""
+        return owners
 
     async def _member_organizations(self) -> list[str]:
         return []

@@ -124,6 +124,9 @@ class ScarfServiceV2Core(ScarfService):
         except (NotFound, AuthError):
             return []
 
+    async def _organizations_among(self, owners: list[str]) -> list[str]:
+        return [o for o in owners if await self.is_organization(o)]
+
     async def owner_kind(self, name: str) -> str:
         try:
             return "organization" if (await self.get_user(name)).kind == "organization" else "user"

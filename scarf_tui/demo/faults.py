@@ -3,7 +3,7 @@
 Faults is mutable: tests flip fields on a running app. Every decision is deterministic: a request
 counter (per Faults object) plus `seed` decide which requests fail, never wall-clock randomness.
 
-Applied to every /api request, in this order: latency -> 429 every Nth -> 5xx by error_rate.
+Applied to every /api and /v2 request, in this order: latency -> 429 every Nth -> 5xx by error_rate.
 Then, per response: invalid_json garbles JSON bodies (and one line of NDJSON streams);
 cut_stream ends NDJSON/CSV streams in the middle of a line after cut_after_rows lines.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from scarf_tui.demo.data import unit
@@ -43,6 +43,8 @@ class Faults:
     cut_after_rows: int = 25
     cut_abort: bool = False  # with cut_stream: drop the connection instead of ending cleanly
     chunk_delay_s: float = 0.0  # sleep between stream chunks (to watch progress over a socket)
+    foreign_next: bool = False  # v2 cursor pages link `next` to another host
+    absolute_next: bool = False  # v2 cursor pages link `next` with an absolute same-origin URL
     requests_seen: int = field(default=0, compare=False)
 
     @classmethod
@@ -99,7 +101,7 @@ class Faults:
     def retry_after_header(self) -> str:
         """Retry-After in either form HTTP allows: delta-seconds, or an HTTP date."""
         if self.retry_after_date:
-            when = datetime.now(timezone.utc) + timedelta(seconds=self.retry_after_s)
+            when = datetime.now(UTC) + timedelta(seconds=self.retry_after_s)
             return format_datetime(when, usegmt=True)
         return str(self.retry_after_s)
 
@@ -125,7 +127,7 @@ class FaultMiddleware:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api"):
+        if scope["type"] != "http" or not scope["path"].startswith(("/api/", "/v2/")):
             await self.app(scope, receive, send)
             return
         faults: Faults = scope["app"].state.faults if "app" in scope else None

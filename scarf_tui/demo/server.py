@@ -29,7 +29,8 @@ def faults_from_env(env: dict[str, str] | None = None) -> Faults:
 
 @contextmanager
 def running_server(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `app` with uvicorn in a daemon thread; yield "http://<host>:<port>/api"."""
+    """Serve `app` with uvicorn in a daemon thread; yield "http://<host>:<port>/api" (the v1 URL;
+    the same origin serves v2 under /v2)."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             access_log=False, timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
@@ -72,8 +73,12 @@ def serve(
             "its tokens are public and anyone can change its data.",
             file=sys.stderr,
         )
-    app = create_app(build_demo_store(hostile=hostile, events_scale=events_scale), faults)
+    app = create_app(build_demo_store(hostile=hostile, events_scale=events_scale, fleet=True), faults)
     shown = f"[{host}]" if ":" in host else host
-    print(f"Scarf demo server: http://{shown}:{port}/api  (faults: {faults.describe()})", file=sys.stderr)
+    print(
+        f"Scarf demo server: API v2 at http://{shown}:{port}/v2, API v1 at http://{shown}:{port}/api  "
+        f"(faults: {faults.describe()})",
+        file=sys.stderr,
+    )
     print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")

@@ -58,9 +58,11 @@ def start_demo(
     """Start the embedded server on 127.0.0.1 (an ephemeral port, closed with ``stack``) and
     return a DemoSession whose service speaks ``api_version`` ("v1" or "v2").
 
+    The dataset includes the "fleet" organization with 120+ packages (``store`` may bring another).
     ``scale`` multiplies the event volume; ``hostile`` adds packages with hostile names;
     ``store``/``faults`` let tests keep a handle on what the server holds and how it fails;
     ``token`` signs in as another demo user (``username`` names that user)."""
+    from scarf_tui.api import make_service
     from scarf_tui.demo.app import create_app
     from scarf_tui.demo.server import running_server
     from scarf_tui.demo.store import build_demo_store
@@ -68,11 +70,11 @@ def start_demo(
     if api_version not in API_VERSIONS:
         raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
     if store is None:
-        store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1)
+        store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1, fleet=True)
     served = stack.enter_context(running_server(create_app(store, faults)))
     origin = served.removesuffix("/api")
     base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
-    service = _make_service(base_url, token or DEMO_TOKEN, api_version)
+    service = make_service(base_url, token or DEMO_TOKEN, api_version=api_version, username=username or DEMO_USER)
     return DemoSession(
         service=service,
         base_url=base_url,
@@ -81,14 +83,6 @@ def start_demo(
         username=username or DEMO_USER,
         token_name="DEMO_TOKEN" if token is None else "a demo user's token",
     )
-
-
-def _make_service(base_url: str, token: str, api_version: str) -> ScarfService:
-    from scarf_tui.api import make_service
-
-    if api_version != "v1":
-        raise ValueError("API v2 is not served yet; use api_version='v1'.")
-    return make_service(base_url, token)
 
 
 __all__ = ["API_VERSIONS", "DemoSession", "start_demo"]

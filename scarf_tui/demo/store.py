@@ -14,10 +14,10 @@ Access rules (kept simple and consistent):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from itertools import count
 
-from scarf_tui.demo import data
+from scarf_tui.demo import data, data_v2
 from scarf_tui.demo.traffic import COMPANIES, TrafficProfile
 
 LEVEL_RANK = {"default": 1, "member": 2, "admin": 3}
@@ -42,7 +42,7 @@ class Pixel:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -60,6 +60,8 @@ class DemoStore:
     # Not part of PackageV1: docker backendUrl/publicUrl and python repositoryURL per package.
     package_settings: dict[str, dict[str, str]] = field(default_factory=dict)
     pixels: dict[str, Pixel] = field(default_factory=dict)
+    # API v2 only: docker collections (wire-shaped like the v2 Collection) by id.
+    collections: dict[str, dict] = field(default_factory=dict)
     profiles: dict[str, TrafficProfile] = field(default_factory=dict)
     _ids: count = field(default_factory=lambda: count(1), repr=False)
 
@@ -216,10 +218,13 @@ class DemoStore:
         return {d["name"].casefold() for ds in self.domains.values() for d in ds}
 
 
-def build_demo_store(*, hostile: bool = False, today: date | None = None, events_scale: int = 1) -> DemoStore:
-    """A fresh store with the deterministic demo dataset (see scarf_tui.demo.data)."""
+def build_demo_store(
+    *, hostile: bool = False, today: date | None = None, events_scale: int = 1, fleet: bool = False
+) -> DemoStore:
+    """A fresh store with the deterministic demo dataset (see scarf_tui.demo.data). ``fleet``
+    adds the organization with 120+ packages (scarf_tui.demo.data_v2)."""
     store = DemoStore(
-        today=today or datetime.now(timezone.utc).date(),
+        today=today or datetime.now(UTC).date(),
         events_scale=max(1, int(events_scale)),
         hostile=hostile,
     )
@@ -242,6 +247,17 @@ def build_demo_store(*, hostile: bool = False, today: date | None = None, events
     for px in data.PIXELS:
         package = data.PACKAGE_BY_KEY[px.package_key].uuid if px.package_key else None
         store.pixels[px.id] = Pixel(px.id, px.owner, px.name, package, px.docs_url)
+    for spec in data_v2.COLLECTIONS:
+        store.collections[spec.id] = {
+            "id": spec.id, "owner": spec.owner, "pattern": spec.pattern, "public_domain": spec.public_domain,
+            "backend_domain": spec.backend_domain, "type": "docker", "created_at": spec.created_at,
+            "updated_at": spec.created_at,
+        }
+    if fleet:
+        store.add_org(data_v2.FLEET_ORG)
+        store.members[data_v2.FLEET_ORG.name].update(data_v2.FLEET_MEMBERS)
+        for spec in data_v2.fleet_packages():
+            store.add_package(spec)
     if hostile:
         _add_hostile(store)
     return store
