@@ -141,8 +141,8 @@ class SourceClient:
 
     def relative_path(self, url: str) -> tuple[str, dict[str, str]] | None:
         """A link the server gave (a next page, a resources URL) as (path below the base URL,
-        query), or None when it points anywhere else: another scheme, host or port, or outside
-        the base path. Only such same-origin links are ever followed."""
+        query), or None when it points anywhere else: another host or port, or outside the base
+        path. Only such same-server links are ever followed, and always over the base URL."""
         try:
             link = httpx.URL(url)
             base = httpx.URL(self.base_url)
@@ -150,7 +150,9 @@ class SourceClient:
             return None
         if link.is_relative_url:
             link = base.join(url)
-        if (link.scheme, link.host, link.port) != (base.scheme, base.host, base.port):
+        # Only the path and query are used (the request goes to our own base URL, with its
+        # scheme), so an http:// link from a server behind a TLS proxy is followed over https.
+        if link.scheme not in ("http", "https") or (link.host, link.port) != (base.host, base.port):
             return None
         base_path = base.raw_path.decode("ascii").split("?")[0].rstrip("/")
         raw = link.raw_path.decode("ascii").split("?")[0]

@@ -234,3 +234,30 @@ async def test_hostile_record_stays_literal(purldb):
     history = await purldb.history(record.uuid)
     assert history[-1].message == f"{HOSTILE_ANSI} {HOSTILE_MARKUP}"
     assert history[-1].timestamp is None and history[-1].raw_timestamp == "not-a-time"
+
+
+async def test_a_same_host_link_is_followed_over_our_own_scheme():
+    pages = {
+        "1": {"count": 2, "next": "http://purldb.invalid/api/packages/?page=2", "previous": None, "results": []},
+        "2": {"count": 2, "next": "http://purldb.invalid:8080/api/packages/?page=3", "previous": None, "results": []},
+    }
+    seen: list[str] = []
+
+    async def packages(request):
+        seen.append(str(request.url))
+        return JSONResponse(pages[request.query_params.get("page", "1")])
+
+    app = Starlette(routes=[Route("/api/packages/", packages)])
+    svc = make_purldb_service("https://purldb.invalid", transport=httpx.ASGITransport(app=app))
+    second = await svc.more_packages(await svc.search({}))
+    assert second is not None and seen == [
+        "https://purldb.invalid/api/packages/",
+        "https://purldb.invalid/api/packages/?page=2",
+    ]
+    with pytest.raises(SourceInvalidResponse) as caught:
+        await svc.more_packages(second)  # another port is another server
+    assert str(caught.value) == (
+        "PurlDB: the link to the next page of packages points away from purldb.invalid "
+        "(http://purldb.invalid:8080/api/packages/?page=3); it was not followed."
+    )
+    await svc.aclose()
