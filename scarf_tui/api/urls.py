@@ -37,7 +37,10 @@ def is_in_process(transport: httpx.AsyncBaseTransport | None) -> bool:
 _LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
-def _url_problem(url: httpx.URL, text: str) -> str | None:
+_IDNA_PROBLEM = "its host is not a valid international domain name"
+
+
+def _url_problem(url: httpx.URL, host: str, text: str) -> str | None:
     """Why ``url`` (parsed by httpx, as it will be connected to) cannot be an API URL."""
     if url.userinfo:
         return "userinfo"
@@ -45,7 +48,6 @@ def _url_problem(url: httpx.URL, text: str) -> str | None:
         return f"its port {url.port} is not between 1 and 65535"
     if url.query or url.fragment or "?" in text or "#" in text:
         return "it has a query or fragment; give the API's base URL only"
-    host = url.host
     try:
         ipaddress.ip_address(host)
         return None
@@ -60,19 +62,21 @@ def _url_problem(url: httpx.URL, text: str) -> str | None:
             try:
                 idna.decode(label)
             except (idna.IDNAError, UnicodeError):
-                return f"its host {sanitize(host, limit=80)!r} is not a valid international domain name"
+                return _IDNA_PROBLEM
     return None
 
 
-def _parse_url(text: str, shown: str) -> httpx.URL:
-    """``text`` parsed by httpx's own parser (the one the client connects with), or InsecureURL."""
+def _parse_url(text: str, shown: str) -> tuple[httpx.URL, str]:
+    """``text`` parsed by httpx's own parser (the one the client connects with), and its host;
+    or InsecureURL."""
     if re.search(r"[\s\x00-\x1f\x7f]", text):
         raise InsecureURL(f"The API URL {shown!r} is not a valid URL: it contains a space or control character.")
     authority = text.split("://", 1)[-1].split("/", 1)[0]
     if "[" in authority and "]" not in authority:
         raise InsecureURL(f"The API URL {shown!r} is not a valid URL: its IPv6 address has no closing ']'.")
     try:
-        return httpx.URL(text)
+        parsed = httpx.URL(text)
+        return parsed, parsed.host  # .host decodes an "xn--" name, and may fail doing so
     except httpx.InvalidURL as exc:
         reason = str(exc)
         if reason.startswith("Invalid port:"):
@@ -80,9 +84,7 @@ def _parse_url(text: str, shown: str) -> httpx.URL:
             raise InsecureURL(f"The API URL {shown!r} is not a valid URL: its port {port!r} is not a number.") from None
         raise InsecureURL(f"The API URL {shown!r} is not a valid URL ({sanitize(reason, limit=80)}).") from None
     except (ValueError, UnicodeError):  # idna's errors when the host is an invalid "xn--" name
-        raise InsecureURL(
-            f"The API URL {shown!r} is not a valid URL: its host is not a valid international domain name."
-        ) from None
+        raise InsecureURL(f"The API URL {shown!r} is not a valid URL: {_IDNA_PROBLEM}.") from None
 
 
 def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> str:
@@ -96,17 +98,17 @@ def check_base_url(url: str, *, transport: httpx.AsyncBaseTransport | None = Non
     shown = sanitize(text, limit=80) or "(empty)"
     if not re.match(r"https?://[^/?#]", text, re.IGNORECASE):
         raise InsecureURL(f"The API URL {shown!r} is not an http(s) URL with a host, e.g. {DEFAULT_API_URL}.")
-    parsed = _parse_url(text, shown)
-    if not parsed.host:
+    parsed, host = _parse_url(text, shown)
+    if not host:
         raise InsecureURL(f"The API URL {shown!r} is not an http(s) URL with a host, e.g. {DEFAULT_API_URL}.")
-    problem = _url_problem(parsed, text)
+    problem = _url_problem(parsed, host, text)
     if problem == "userinfo":
         raise InsecureURL("The API URL must not contain a user name or password; use a token.")
     if problem:
         raise InsecureURL(f"The API URL {shown!r} is not a valid URL: {problem}.")
-    if parsed.scheme == "http" and not (is_in_process(transport) or is_loopback_host(parsed.host)):
+    if parsed.scheme == "http" and not (is_in_process(transport) or is_loopback_host(host)):
         raise InsecureURL(
-            f"Refusing to send the API token over plain http:// to {sanitize(parsed.host, limit=80)}; "
+            f"Refusing to send the API token over plain http:// to {sanitize(host, limit=80)}; "
             "use https:// (plain http is allowed only for localhost)."
         )
     return text.rstrip("/")
