@@ -51,7 +51,7 @@ def _app() -> Starlette:
 
 
 async def test_reference_shapes():
-    svc = make_pypicloud_service("https://pypi.invalid", "LordFoobar", "foobar-pass",
+    svc = make_pypicloud_service("https://pypi.invalid", "LordFoobar", "foobar-9Qx-77",
                                  transport=httpx.ASGITransport(app=_app()))
     try:
         summaries = await svc.list_packages()  # a server that ignores verbose=true

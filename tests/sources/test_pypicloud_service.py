@@ -128,8 +128,8 @@ async def test_cannot_unmake_yourself(pypi):
 
 
 async def test_create_and_delete_user(pypi, pypi_store):
-    await pypi.create_user("newbie", "s3cret-pass")
-    assert pypi_store.users["newbie"].password == "s3cret-pass"
+    await pypi.create_user("newbie", "s3cret-Qz81")
+    assert pypi_store.users["newbie"].password == "s3cret-Qz81"
     assert "newbie" in [u.username for u in await pypi.list_users()]
     await pypi.delete_user("newbie")
     assert "newbie" not in pypi_store.users

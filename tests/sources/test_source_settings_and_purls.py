@@ -24,11 +24,11 @@ def test_pypicloud_from_the_file():
 
 
 def test_pypicloud_env_wins():
-    config = {"pypicloud": {"url": "https://a.example", "username": "a", "password": "file-pass"}}
-    env = {"PYPICLOUD_URL": "https://b.example", "PYPICLOUD_USERNAME": "b", "PYPICLOUD_PASSWORD": "env-pass"}
+    config = {"pypicloud": {"url": "https://a.example", "username": "a", "password": "file-secret-9Q"}}
+    env = {"PYPICLOUD_URL": "https://b.example", "PYPICLOUD_USERNAME": "b", "PYPICLOUD_PASSWORD": "env-secret-7Z"}
     settings = load_pypicloud_settings(config, env=env)
     assert (settings.url, settings.username) == ("https://b.example", "b")
-    assert settings.password is not None and settings.password.reveal() == "env-pass"
+    assert settings.password is not None and settings.password.reveal() == "env-secret-7Z"
 
 
 def test_pypicloud_absent():

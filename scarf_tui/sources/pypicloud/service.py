@@ -173,6 +173,8 @@ class PypicloudService:
     async def create_user(self, username: str, password: TokenLike) -> None:
         """Create a user with a password (``PUT /admin/user/<username>/``)."""
         secret = reveal_token(password) or ""
+        if secret:
+            Token(secret)  # the new user's password is a secret too (registered for redaction)
         await self._write("PUT", f"/admin/user/{seg(username)}/", what=f"user {q(username)}", data={"password": secret})
 
     async def delete_user(self, username: str) -> None:
