@@ -69,7 +69,7 @@ CODE_SENTENCES: dict[str, tuple[str, str]] = {
     "incoming-path-missing-variables": (
         "outgoing_url", "The outgoing URL uses a variable the incoming path does not define: "
         "add every {variable} of the outgoing URL to the incoming path."),
-    "not-a-file-package": ("", "Routes exist only for file packages; this package is of another type."),
+    "not-a-file-package": ("", "Routes exist only for file packages: open a file package to edit routes."),
     # domains
     "domain-is-empty": ("name", "The domain is empty: enter one such as files.example.com."),
     "domain-is-already-in-use": ("name", "That domain is already used by another package: choose another."),
@@ -103,7 +103,7 @@ CODE_SENTENCES: dict[str, tuple[str, str]] = {
     "pattern-is-duplicated": ("pattern", "This owner already has a collection with that pattern: change it."),
     "pattern-has-invalid-characters": (
         "pattern", "The pattern may use only lowercase letters, digits, '.', '_', '-', '/' and '*': correct it."),
-    "type-is-invalid": ("type", "Collections can only be of type docker."),
+    "type-is-invalid": ("type", "Collections can only be of type docker: create a docker collection."),
     # event and aggregate exports
     "not-found": ("", "Scarf found nothing under that owner or package: check the names."),
     "not-a-pro-member": (

@@ -74,7 +74,8 @@ CLIENTS = {  # (client, client_version, weight, user agent)
         ("pnpm", "8.15.1", 15, "pnpm/8.15.1 npm/? node/v20.11.0 linux x64"),
     ),
     "python": (
-        ("pip", "23.3.1", 70, 'pip/23.3.1 {"ci":null,"cpu":"x86_64","implementation":{"name":"CPython","version":"3.11.6"}}'),
+        ("pip", "23.3.1", 70,
+         'pip/23.3.1 {"ci":null,"cpu":"x86_64","implementation":{"name":"CPython","version":"3.11.6"}}'),
         ("poetry", "1.7.1", 15, "poetry/1.7.1 python/3.12.1"),
         ("uv", "0.1.2", 15, "uv/0.1.2"),
     ),
@@ -94,7 +95,8 @@ CLIENTS = {  # (client, client_version, weight, user agent)
 }
 BROWSERS = (
     "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.1 Safari/605.1.15",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Safari/537.36",
 )
 VARIABLE_VALUES = {
@@ -244,29 +246,29 @@ def aggregate_rows(
     unique = min(total, max(1 if total else 0, round(total * (0.35 + 0.4 * r.random()))))
     rows.append({"breakdown": "total", "date": iso, "package": p.uuid, "total": total, "unique_total": unique})
 
-    for (country, _), n in zip(COUNTRIES, partition(total, [w for _, w in COUNTRIES], r)):
+    for (country, _), n in zip(COUNTRIES, partition(total, [w for _, w in COUNTRIES], r), strict=False):
         row("country", n, country=country)
 
     platforms = PLATFORMS.get(p.library_type or "", PLATFORMS["default"])
-    for (platform, _), n in zip(platforms, partition(total, [w for _, w in platforms], r)):
+    for (platform, _), n in zip(platforms, partition(total, [w for _, w in platforms], r), strict=False):
         row("platform", n, platform=platform)
 
     clients = CLIENTS[client_family(p.library_type)]
-    for (client, version, _, _), n in zip(clients, partition(total, [c[2] for c in clients], r)):
+    for (client, version, _, _), n in zip(clients, partition(total, [c[2] for c in clients], r), strict=False):
         row("client", n, client=client, client_version=version)
 
     identified = round(total * (0.2 + 0.2 * r.random()))
-    for (name, domain, _), n in zip(p.companies, partition(identified, [c[2] for c in p.companies], r)):
+    for (name, domain, _), n in zip(p.companies, partition(identified, [c[2] for c in p.companies], r), strict=False):
         row("company", n, company_name=name, company_domain=domain)
 
     in_cloud = round(total * (0.1 + 0.25 * r.random()))
     weights = [c[2] for c in CLOUD_PROVIDERS]
-    for (name, domain, _), n in zip(CLOUD_PROVIDERS, partition(in_cloud, weights, r)):
+    for (name, domain, _), n in zip(CLOUD_PROVIDERS, partition(in_cloud, weights, r), strict=False):
         row("cloud_provider", n, cloud_provider_name=name, cloud_provider_domain=domain)
 
     if p.library_type == "docker":
         versions = version_weights(p, day, today)
-        for (version, _), n in zip(versions, partition(total, [w for _, w in versions], r)):
+        for (version, _), n in zip(versions, partition(total, [w for _, w in versions], r), strict=False):
             row("version", n, version=version)
 
     if p.library_type == "file":
@@ -274,7 +276,7 @@ def aggregate_rows(
             values = variable_values(var, p)
             covered = round(total * VARIABLE_COVERAGE.get(var, 0.5))
             weights = [1.0 + (len(values) - i) * unit(p.uuid, var, i) for i in range(len(values))]
-            for value, n in zip(values, partition(covered, weights, r)):
+            for value, n in zip(values, partition(covered, weights, r), strict=False):
                 row("variable", n, variable=var, value=value)
     return rows
 
@@ -295,7 +297,7 @@ def csv_records(rows: Iterable[Sequence[object]]) -> list[str]:
         writer.writerow(row)
         bounds.append(buf.tell())
     text = buf.getvalue()
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def header_record() -> str:
@@ -324,7 +326,7 @@ def _origins(key: object, day: date, count: int, companies: Sequence[tuple[str, 
     company_pick = _Picker(companies, [c[2] for c in companies])
     cloud_pick = _Picker(CLOUD_PROVIDERS, [c[2] for c in CLOUD_PROVIDERS])
     pool = []
-    for i in range(count):
+    for _i in range(count):
         country = countries.pick(rand())
         city, postal, lat, lon = CITIES[country]
         roll = rand()
@@ -379,7 +381,8 @@ def package_event_records(
     event_type = EVENT_TYPES.get(p.library_type or "", "package download")
     # Pre-encoded "name=value" pairs per route, so the loop only joins strings.
     var_sets = [
-        [(n, [f"{n}={quote_plus(v)}" for v in variable_values(n, p)]) for n in template_variables(rt.get("templatePath", ""))]
+        [(n, [f"{n}={quote_plus(v)}" for v in variable_values(n, p)])
+         for n in template_variables(rt.get("templatePath", ""))]
         for rt in routes
     ] if p.library_type == "file" else []
     version_pairs = {v: f"version={quote_plus(v)}" for v, _ in versions}

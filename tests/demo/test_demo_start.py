@@ -33,3 +33,16 @@ async def test_start_demo_v1_serves_the_dataset_on_loopback():
 def test_start_demo_refuses_an_unknown_version():
     with contextlib.ExitStack() as stack, pytest.raises(ValueError, match="'v3'"):
         start_demo(stack, api_version="v3")
+
+
+async def test_start_demo_v2_serves_both_versions_from_one_port():
+    with contextlib.ExitStack() as stack:
+        session = start_demo(stack, today=TODAY)
+        assert session.api_version == "v2" and session.base_url == session.origin + "/v2"
+        async with session.service as service:
+            assert service.capabilities.version == "v2"
+            fleet = await service.list_org_packages("fleet")
+        assert len(fleet) == 120
+        answer = httpx.get(session.origin + "/api/v1/organizations/fleet/packages",
+                           headers={"Authorization": "Bearer demo"}, timeout=5)
+        assert answer.status_code == 200 and len(answer.json()) == 126
