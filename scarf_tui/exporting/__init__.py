@@ -44,7 +44,7 @@ from scarf_tui.exporting.events import (
     resolve_events_scope,
 )
 from scarf_tui.exporting.progress import ExportProgress, ProgressCallback, day_range
-from scarf_tui.exporting.target import OutputFiles, check_output, lock_path, part_path, sidecar_path
+from scarf_tui.exporting.target import OutputFiles, check_output, lock_path, locked_output, part_path, sidecar_path
 
 __all__ = [
     "AGGREGATE_COLUMNS",
@@ -73,6 +73,7 @@ __all__ = [
     "export_events",
     "format_for_path",
     "lock_path",
+    "locked_output",
     "part_path",
     "resolve_events_scope",
     "sidecar_path",
