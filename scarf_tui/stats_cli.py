@@ -1,0 +1,473 @@
+"""`scarf-tui stats`: the charts pane's figures on stdout, in the manner of pypistats.
+
+    scarf-tui stats PACKAGE | --org ORG [--last 30d | --start YYYY-MM-DD --end YYYY-MM-DD]
+        [--by company|cloud|country|platform|version|client|variable] [--rollup day|week|month]
+        [--format table|markdown|json|csv] [--compare] [--top N]
+
+The rows come from the same aggregates stream and the same fold (scarf_tui.analytics.Folder)
+as the charts pane, over the same range ([today - N days, today), end exclusive), so the numbers
+are the pane's. A package is read from its owner's aggregates, filtered to its uuid, the way the
+package screen's charts do it: its owner is a user when that is you, else an organization.
+
+`table` is drawn with Rich when stdout is a terminal and as plain aligned text otherwise.
+Server text (company names, versions, ...) is printed literally, without control characters.
+The exit codes are every command's (scarf_tui.exit_codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import json
+import re
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import IO, Any
+
+from scarf_tui.exit_codes import (
+    EXIT_AUTH,
+    EXIT_BAD_INPUT,
+    EXIT_CODES_HELP,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    exit_code_for,
+)
+
+PROG = "scarf-tui stats"
+FORMATS = ("table", "markdown", "json", "csv")
+# --by names: the charts pane's breakdowns, "cloud" being short for cloud_provider.
+BY_CHOICES = {
+    "company": "company",
+    "cloud": "cloud_provider",
+    "country": "country",
+    "platform": "platform",
+    "version": "version",
+    "client": "client",
+    "variable": "variable",
+}
+MAX_DAYS = 3660
+LABEL_LIMIT = 200  # characters of one server-given label
+
+
+
+class BadInput(Exception):
+    """Input the user can fix; str() is the sentence."""
+
+
+class _NoToken(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------------------------
+
+
+def add_stats_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "stats",
+        help="print download figures (the charts pane's numbers) as a table, Markdown, JSON or CSV",
+        description=(
+            "Print the download figures of a package or an organization for a date range: a time "
+            "series, or a breakdown with --by. Dates are YYYY-MM-DD; --start is inclusive, --end "
+            "exclusive; --last Nd means the N days before today."
+        ),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("package", nargs="?", metavar="PACKAGE", help="package name or uuid")
+    # SUPPRESS: a value given before "stats" (scarf-tui --org acme stats) is kept.
+    parser.add_argument("--org", metavar="ORG", default=argparse.SUPPRESS, help="an organization's packages")
+    parser.add_argument("--last", metavar="Nd", help="the N days before today (default 30d)")
+    parser.add_argument("--start", metavar="YYYY-MM-DD", help="first day (inclusive)")
+    parser.add_argument("--end", metavar="YYYY-MM-DD", help="end day (exclusive)")
+    parser.add_argument("--by", choices=tuple(BY_CHOICES), help="a breakdown instead of the time series")
+    parser.add_argument("--rollup", choices=("day", "week", "month"), default="day", help="series buckets")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    parser.add_argument("--compare", action="store_true", help="add the previous period of equal length")
+    parser.add_argument("--top", type=int, metavar="N", help="with --by: the N largest, the rest as 'other'")
+    parser.add_argument("--owner", metavar="NAME", help="the user or organization whose data holds PACKAGE "
+                        "(default: the package's owner)")
+    parser.add_argument("--package-type", metavar="TYPE", help="the library type when several packages share PACKAGE")
+    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="use the embedded demo")
+    parser.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS, help="API base URL")
+    parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your Scarf username")
+    parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config.toml to read")
+    parser.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: a fixed "today"
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatsRequest:
+    package: str | None
+    org: str | None
+    start: date
+    end: date  # exclusive
+    range_name: str
+    by: str | None  # an analytics breakdown name
+    rollup: str
+    fmt: str
+    compare: bool
+    top: int | None
+    package_type: str | None = None
+
+
+_LAST = re.compile(r"\s*([0-9]{1,5})\s*d\s*")
+
+
+def parse_request(args: argparse.Namespace, today: date | None = None) -> StatsRequest:
+    """The checked request; BadInput with one sentence otherwise."""
+    from scarf_tui.domain import parse_day, validate_date_range
+
+    package, org = args.package, getattr(args, "org", None)
+    if package and org:
+        raise BadInput("Give a PACKAGE or --org ORG, not both.")
+    if not package and not org:
+        raise BadInput("Name a PACKAGE, or an organization with --org ORG.")
+    try:
+        today = today or (parse_day(args.today, what="--today date") if args.today else date.today())
+        if args.last is not None and (args.start is not None or args.end is not None):
+            raise BadInput("Give --last or --start/--end, not both.")
+        if args.start is not None or args.end is not None:
+            if args.start is None or args.end is None:
+                raise BadInput("--start and --end go together (--end is exclusive).")
+            start = parse_day(args.start, what="start date")
+            end = parse_day(args.end, what="end date")
+            if problem := validate_date_range(start, end):
+                raise BadInput(problem)
+            name = "custom"
+        else:
+            text = args.last if args.last is not None else "30d"
+            match = _LAST.fullmatch(text)
+            days = int(match.group(1)) if match else 0
+            if not match or not 1 <= days <= MAX_DAYS:
+                raise BadInput(f"--last {text!r} is not a number of days from 1d to {MAX_DAYS}d, like 30d.")
+            start, end, name = today - timedelta(days=days), today, f"{days}d"
+    except ValueError as exc:  # parse_day's sentence
+        raise BadInput(str(exc)) from None
+    if (end - start).days > MAX_DAYS:
+        raise BadInput(f"The range covers {(end - start).days} days; at most {MAX_DAYS} are allowed.")
+    if args.top is not None and (args.top < 1 or not args.by):
+        raise BadInput("--top N needs --by and an N of at least 1.")
+    by = BY_CHOICES[args.by] if args.by else None
+    return StatsRequest(
+        package, org, start, end, name, by, args.rollup, args.format, args.compare, args.top, args.package_type
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Computing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """What gets printed: the scope, the fold of the range and (with --compare) the previous one."""
+
+    request: StatsRequest
+    scope: str  # "package widget-cli (acme)" or "organization acme"
+    fold: Any  # analytics.AggregateFold
+    previous: Any = None  # analytics.AggregateFold of the previous period, with --compare
+    packages: int = 1
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+async def compute_stats(service: Any, request: StatsRequest, username: str | None, owner: str | None = None) -> Stats:
+    """Fold the range (and the previous one with --compare) exactly as the charts pane does."""
+    from scarf_tui.analytics import Folder, previous_period
+    from scarf_tui.api.errors import ValidationFailed
+
+    package_uuid: str | None = None
+    if request.package:
+        try:
+            package = await service.get_package(request.package, request.package_type)
+        except ValidationFailed as error:
+            if error.status == 409:
+                hint = "Pick one with --package-type TYPE, or pass the uuid."
+                raise BadInput(f"{str(error).rstrip('.')}. {hint}") from None
+            raise
+        package_uuid = package.uuid
+        scope_name = owner or package.owner
+        kind = "user" if scope_name == username else "org"
+        scope = f"package {package.name} ({scope_name})"
+        meta = {"package": package.name, "package_uuid": package.uuid, "owner": scope_name}
+    else:
+        assert request.org is not None
+        scope_name, kind = request.org, "org"
+        scope = f"organization {request.org}"
+        meta = {"org": request.org}
+
+    def stream(start: date, end: date) -> AsyncIterator[Any]:
+        if kind == "org":
+            return service.org_aggregates(scope_name, start, end)
+        return service.user_aggregates(scope_name, start, end)
+
+    async def fold(start: date, end: date) -> Any:
+        folder = Folder(package=package_uuid)
+        rows = stream(start, end)
+        try:
+            async for row in rows:
+                folder.add_row(row)
+        finally:
+            aclose = getattr(rows, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        return folder.result(start, end)
+
+    current = await fold(request.start, request.end)
+    previous = await fold(*previous_period(request.start, request.end)) if request.compare else None
+    packages = 1 if package_uuid else max(1, len(current.package_totals))
+    return Stats(request, scope, current, previous, packages, meta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def _clean(text: object) -> str:
+    from scarf_tui.api.errors import sanitize
+
+    return sanitize(text, limit=LABEL_LIMIT) or "(blank)"
+
+
+def table_rows(stats: Stats) -> tuple[list[str], list[list[Any]], list[Any] | None]:
+    """(header, rows, total row or None), numbers as numbers; labels as the server sent them."""
+    from scarf_tui.analytics import uniques_label
+
+    req, fold = stats.request, stats.fold
+    prev = stats.previous
+    if req.by is None:
+        header = ["period", "downloads", uniques_label(req.rollup, stats.packages)]
+        buckets = fold.series(req.rollup)
+        rows = [[b.label, b.total, b.uniques_sum_of_days] for b in buckets]
+        # --compare puts the previous period in the summary (buckets of two periods don't pair up).
+        return header, rows, ["Total", fold.total, None]
+    if req.by == "variable":
+        header = ["variable", "value", "downloads", "percent"]
+        rows = []
+        for name in fold.variable_names():
+            top = fold.top_variable(name, req.top or len(fold.variables[name]))
+            rows += [[name, label, n, round(pct, 2)] for label, n, pct in top.rows()]
+        return header, rows, None  # one event can carry several variables: no grand total
+    top = fold.top(req.by, req.top or max(1, len(fold.breakdowns.get(req.by, {}))))
+    header = [req.by.replace("_", " "), "downloads", "percent"]
+    rows = [[label, n, round(pct, 2)] for label, n, pct in top.rows()]
+    total: list[Any] = ["Total", top.total, 100.0 if top.total else 0.0]
+    if prev is not None:
+        header.append("previous")
+        before = prev.breakdowns.get(req.by, {})
+        for row in rows:
+            row.append(before.get(row[0]) if not str(row[0]).startswith("other (") else None)
+        total.append(sum(before.values()))
+    return header, rows, total
+
+
+def summary_line(stats: Stats) -> str:
+    req, fold = stats.request, stats.fold
+    last_day = req.end - timedelta(days=1)
+    parts = [stats.scope, f"{req.range_name} {req.start.isoformat()} to {last_day.isoformat()}",
+             f"{fold.total:,} downloads"]
+    if stats.previous is not None:
+        comparison = _comparison(stats)
+        if comparison.growth_pct is None:
+            parts.append(f"none in the previous {(req.end - req.start).days} days")
+        else:
+            parts.append(f"{comparison.growth_pct:+.1f}% vs the previous {(req.end - req.start).days} days")
+    return " · ".join(parts)
+
+
+def _comparison(stats: Stats) -> Any:
+    from scarf_tui.analytics import compare_periods
+
+    merged = {**stats.previous.daily_totals, **stats.fold.daily_totals}
+    return compare_periods(merged, stats.request.start, stats.request.end)
+
+
+def _cell(value: Any, column: str) -> str:
+    if value is None:
+        return ""
+    if column == "percent" and isinstance(value, float):
+        return f"{value:.2f}%"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _clean(value)
+
+
+def render(stats: Stats, out: IO[str], *, terminal: bool) -> None:
+    header, rows, total = table_rows(stats)
+    fmt = stats.request.fmt
+    if fmt == "json":
+        json.dump(_json_document(stats, header, rows, total), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else (_clean(v) if isinstance(v, str) else v) for v in row])
+    elif fmt == "markdown":
+        out.write(f"{_md(summary_line(stats))}\n\n")
+        numeric = [not isinstance(v, str) for v in (rows[0] if rows else [""] * len(header))]
+        out.write("| " + " | ".join(_md(h) for h in header) + " |\n")
+        out.write("|" + "|".join("---:" if n else ":---" for n in numeric) + "|\n")
+        for row in [*rows, *([total] if total else [])]:
+            cells = [_md(_cell(v, h)) for v, h in zip(row, header, strict=True)]
+            if row is total:
+                cells = [f"**{c}**" if c else c for c in cells]
+            out.write("| " + " | ".join(cells) + " |\n")
+    elif terminal:
+        _rich_table(stats, header, rows, total, out)
+    else:
+        out.write(summary_line(stats) + "\n\n")
+        body = [[_cell(v, h) for v, h in zip(row, header, strict=True)] for row in rows]
+        if total:
+            body.append([_cell(v, h) for v, h in zip(total, header, strict=True)])
+        widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
+        numeric = [not isinstance(v, str) for v in (rows[0] if rows else [""] * len(header))]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric, strict=True))
+
+        out.write(line(header).rstrip() + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for i, cells in enumerate(body):
+            if total and i == len(body) - 1:
+                out.write("  ".join("-" * w for w in widths) + "\n")
+            out.write(line(cells).rstrip() + "\n")
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def _rich_table(stats: Stats, header: list[str], rows: list[list[Any]], total: list[Any] | None, out: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    numeric = [not isinstance(v, str) for v in (rows[0] if rows else [""] * len(header))]
+    table = Table(title=Text(summary_line(stats)), show_footer=total is not None)
+    for i, (name, is_number) in enumerate(zip(header, numeric, strict=True)):
+        foot = Text(_cell(total[i], name), style="bold") if total else Text("")
+        table.add_column(Text(name), justify="right" if is_number else "left", footer=foot)
+    for row in rows:
+        table.add_row(*(Text(_cell(v, h)) for v, h in zip(row, header, strict=True)))
+    Console(file=out, highlight=False, markup=False, emoji=False).print(table)
+
+
+def _json_document(stats: Stats, header: list[str], rows: list[list[Any]], total: list[Any] | None) -> dict[str, Any]:
+    req = stats.request
+    doc: dict[str, Any] = {
+        **stats.meta,
+        "start": req.start.isoformat(),
+        "end": req.end.isoformat(),
+        "range": req.range_name,
+        "by": req.by,
+        "rollup": req.rollup if req.by is None else None,
+        "downloads": stats.fold.total,
+        "rows": [dict(zip(header, row, strict=True)) for row in rows],
+    }
+    if total is not None:
+        doc["total"] = dict(zip(header, total, strict=True))
+    if stats.previous is not None:
+        comparison = _comparison(stats)
+        doc["comparison"] = {
+            "previous_start": comparison.previous_start.isoformat(),
+            "previous_downloads": comparison.previous,
+            "growth_pct": None if comparison.growth_pct is None else round(comparison.growth_pct, 2),
+        }
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------------
+
+
+def run_stats(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Run a parsed `stats` command; returns the exit code (scarf_tui.exit_codes)."""
+    from scarf_tui.api.errors import ScarfError
+
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+
+    def say(message: str) -> None:
+        err.write(f"{PROG}: error: {message}\n")
+        err.flush()
+
+    try:
+        request = parse_request(args)
+        with _target(args) as (service, username):
+            stats = asyncio.run(_compute_and_close(service, request, username, args.owner))
+        render(stats, out, terminal=_isatty(out))
+        out.flush()
+    except BadInput as problem:
+        say(str(problem))
+        return EXIT_BAD_INPUT
+    except _NoToken as problem:
+        say(str(problem))
+        return EXIT_AUTH
+    except ScarfError as error:
+        say(str(error))
+        return exit_code_for(error)
+    except BrokenPipeError:
+        return EXIT_OK  # `| head` has what it wanted
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - the fold's own errors (bad rows) become a sentence
+        say(f"unexpected {type(error).__name__}: {_clean(error)}")
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+async def _compute_and_close(service: Any, request: StatsRequest, username: str | None, owner: str | None) -> Stats:
+    try:
+        return await compute_stats(service, request, username, owner)
+    finally:
+        await service.aclose()
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[Any, str | None]]:
+    """(service, your username): the embedded demo on a loopback port, or the configured API."""
+    if getattr(args, "demo", False):
+        from scarf_tui.demo.start import start_demo
+
+        with contextlib.ExitStack() as stack:
+            session = start_demo(stack, api_version="v1")
+            yield session.service, session.username
+        return
+    from scarf_tui.api import make_service
+    from scarf_tui.api.http import check_base_url, reveal_token
+    from scarf_tui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
+    base_url = check_base_url(getattr(args, "api_url", None) or settings.api_url)
+    token = reveal_token(settings.token)
+    if not token:
+        raise _NoToken("No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo).")
+    yield make_service(base_url, token), getattr(args, "user", None) or settings.username
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+__all__ = ["BadInput", "Stats", "StatsRequest", "add_stats_parser", "compute_stats", "parse_request", "render",
+           "run_stats", "table_rows"]
