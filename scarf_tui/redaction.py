@@ -21,7 +21,8 @@ MIN_SECRET_LENGTH = 8
 # A run this long of a secret's characters is a piece of it, wherever it stands.
 FRAGMENT_LENGTH = 10
 # At either end of a text, a piece this long counts: the text may have been cut in the token.
-EDGE_LENGTH = 4
+# (Shorter pieces would match ordinary words at the ends of sentences.)
+EDGE_LENGTH = 6
 
 _secrets_lock = threading.Lock()
 _secrets: tuple[str, ...] = ()  # longest first
@@ -43,8 +44,10 @@ def register_secret(value: str | None) -> None:
         _secrets = tuple(secrets)
         _secret_forms = tuple(sorted(forms, key=len, reverse=True))
         _secret_bytes = tuple(form.encode("utf-8", "replace") for form in _secret_forms)
+        # Blocks this far apart: every run of FRAGMENT_LENGTH holds one whole block.
+        stride = FRAGMENT_LENGTH - EDGE_LENGTH + 1
         _secret_blocks = tuple(
-            {s[i : i + EDGE_LENGTH] for s in secrets for i in range(0, len(s) - EDGE_LENGTH + 1, EDGE_LENGTH)}
+            {s[i : i + EDGE_LENGTH] for s in secrets for i in range(0, len(s) - EDGE_LENGTH + 1, stride)}
             | {s[-EDGE_LENGTH:] for s in secrets}
         )
         _secret_prefixes = tuple(s[:FRAGMENT_LENGTH].encode("utf-8", "replace") for s in secrets)
@@ -152,8 +155,8 @@ def may_hold_secret(raw: bytes) -> bool:
 
 
 def _touches_secret(text: str) -> bool:
-    # Every piece redact() cuts holds one of these blocks: a fragment of FRAGMENT_LENGTH spans
-    # a whole aligned block, an edge piece starts or ends the secret.
+    # Every piece redact() cuts holds one of these blocks: a run of FRAGMENT_LENGTH spans a
+    # whole block, an edge piece (at least EDGE_LENGTH) starts or ends the secret.
     return any(block in text for block in _secret_blocks)
 
 

@@ -138,7 +138,9 @@ async def test_get_gives_up_after_max_retries() -> None:
 
 
 async def test_post_is_not_retried_on_503() -> None:
-    transport, seen = recording_transport([httpx.Response(503, json={"error": "busy"}), httpx.Response(201, json=PACKAGE)])
+    transport, seen = recording_transport(
+        [httpx.Response(503, json={"error": "busy"}), httpx.Response(201, json=PACKAGE)]
+    )
     service = make_service("https://scarf.example/api", SECRET, transport=transport, backoff=0.0)
     with pytest.raises(ServerError):
         await service.create_package(PackageDraft(name="left-pad", short_description="pads"))
@@ -212,7 +214,9 @@ async def test_read_timeout_sentence() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    service = make_service("https://scarf.example/api", SECRET, transport=httpx.MockTransport(handler), backoff=0.0, timeout=2.0)
+    service = make_service(
+        "https://scarf.example/api", SECRET, transport=httpx.MockTransport(handler), backoff=0.0, timeout=2.0
+    )
     with pytest.raises(RequestTimeout) as info:
         await service.get_package("left-pad")
     await service.aclose()
@@ -276,7 +280,9 @@ async def test_a_server_echoing_the_token_never_gets_it_into_a_message(status: i
             json={"error": f"bad header {echoed}", "errors": {echoed: [f"value {echoed}"]}},
         )
 
-    service = make_service("https://scarf.example/api", Token(SECRET), transport=httpx.MockTransport(handler), max_retries=0)
+    service = make_service(
+        "https://scarf.example/api", Token(SECRET), transport=httpx.MockTransport(handler), max_retries=0
+    )
     with pytest.raises(ScarfError) as info:
         await service.get_package("x")
     await service.aclose()
@@ -297,3 +303,65 @@ async def test_path_segments_are_escaped_including_dot_segments() -> None:
         b"/api/v1/packages/%40acme%2Fui-kit",
         b"/api/v1/packages/a%3Fb%23c%25d",
     ]
+
+
+# --- URL checks: one sentence each, the host checked is the host connected to ---------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1/api", "its IPv6 address has no closing ']'"),
+        ("https://[fe80::1/api", "its IPv6 address has no closing ']'"),
+        ("http://127.0.0.1:abc/api", "its port 'abc' is not a number"),
+        ("https://scarf.sh:99999/api", "its port 99999 is not between 1 and 65535"),
+        ("https://scarf.sh:0/api", "its port 0 is not between 1 and 65535"),
+        ("https://sc arf.sh/api", "it contains a space or control character"),
+        ("https://scarf.sh/a\tpi", "it contains a space or control character"),
+        ("https://xn--zz.example/api", "its host is not a valid international domain name"),
+        ("https://a..b/api", "its host 'a..b' is not a valid host name"),
+        ("https://-scarf.sh/api", "its host '-scarf.sh' is not a valid host name"),
+        ("https://scarf.sh/api?x=1", "it has a query or fragment; give the API's base URL only"),
+        ("https://scarf.sh/api#top", "it has a query or fragment; give the API's base URL only"),
+    ],
+)
+def test_unusable_urls_are_one_sentence(url: str, problem: str) -> None:
+    with pytest.raises(InsecureURL) as info:
+        make_service(url, SECRET)
+    shown = url.replace("\t", " ")  # quoted as one line
+    assert str(info.value) == f"The API URL {shown!r} is not a valid URL: {problem}."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost./api",  # the dot makes it a name a resolver may send to DNS
+        "http://localhost.localdomain/api",
+        "http://127.0.0.1.nip.io/api",
+        "http://127.1/api",  # not a literal IP to us; a resolver would read it as one
+        "http://0x7f000001/api",
+        "http://[::ffff:10.0.0.1]/api",
+    ],
+)
+def test_plain_http_only_to_literal_loopback_or_exactly_localhost(url: str) -> None:
+    with pytest.raises(InsecureURL) as info:
+        check_base_url(url)
+    assert str(info.value).startswith("Refusing to send the API token over plain http:// to ")
+    assert not is_loopback_host(httpx.URL(url).host)
+
+
+def test_https_to_a_trailing_dot_name_and_idna_names_are_fine() -> None:
+    assert check_base_url("https://scarf.sh./api") == "https://scarf.sh./api"
+    assert check_base_url("https://bücher.example/api/") == "https://bücher.example/api"
+    assert check_base_url("https://xn--bcher-kva.example/api") == "https://xn--bcher-kva.example/api"
+
+
+async def test_the_client_connects_to_the_host_that_was_checked() -> None:
+    transport, seen = recording_transport([httpx.Response(200, json=[])])
+    # urllib and httpx disagree on where this host ends; httpx's reading is both checked and used.
+    with pytest.raises(InsecureURL, match="user name or password"):
+        make_service("https://scarf.sh\\@evil.example/api", SECRET, transport=transport)
+    service = make_service("https://LOCALHOST:8443/api", SECRET, transport=transport)
+    await service.list_packages()
+    await service.aclose()
+    assert [(r.url.host, r.url.port) for r in seen] == [("localhost", 8443)]

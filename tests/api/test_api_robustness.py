@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from scarf_tui.api import make_service
-from scarf_tui.api.errors import InvalidResponse, RateLimited, RequestTimeout
+from scarf_tui.api.bodies import DECODE_STEP, BodyDecoder, read_capped, split_lines
+from scarf_tui.api.errors import InvalidResponse, RateLimited, RequestTimeout, ScarfError
 from scarf_tui.api.service import ScarfService
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.domain import OrganizationDraft
@@ -245,3 +246,130 @@ async def test_stopping_an_events_stream_early_frees_its_connection_slot_at_once
         assert first.type and await service.list_packages()
     finally:
         await service.aclose()
+
+
+# --- body and line limits, unit by unit -------------------------------------------------------------
+
+
+
+class Source:
+    """An async byte source that counts how far it was read."""
+
+    def __init__(self, chunks, *, forever: bytes | None = None) -> None:
+        self.chunks = list(chunks)
+        self.forever = forever
+        self.pulled = 0
+
+    async def __aiter__(self):
+        for chunk in self.chunks:
+            self.pulled += 1
+            yield chunk
+        while self.forever is not None:
+            self.pulled += 1
+            yield self.forever
+
+
+def too_long() -> ScarfError:
+    return InvalidResponse("too long")
+
+
+async def lines_of(source, max_line: int = 1024) -> list[bytes]:
+    return [line async for line in split_lines(source.__aiter__(), max_line, too_long)]
+
+
+async def test_split_lines_joins_across_chunks_and_keeps_terminators() -> None:
+    source = Source([b"a,b\r", b"\nc", b"d", b",e\n\nlast", b" line"])
+    assert await lines_of(source) == [b"a,b\r\n", b"cd,e\n", b"\n", b"last line"]
+
+
+async def test_a_line_without_end_stops_at_the_cap_without_reading_on() -> None:
+    source = Source([b"ok\n"], forever=b"x" * 1000)
+    with pytest.raises(InvalidResponse, match="too long"):
+        await lines_of(source, max_line=8000)
+    # 8 chunks of 1000 bytes fit; the 9th crosses the cap and nothing more is read.
+    assert source.pulled == 1 + 9
+
+
+async def test_one_huge_chunk_with_a_long_line_is_refused_at_once() -> None:
+    source = Source([b"short\n" + b"y" * 5000 + b"\nnever reached\n"])
+    with pytest.raises(InvalidResponse, match="too long"):
+        await lines_of(source, max_line=4096)
+
+
+def test_a_gzip_bomb_is_decoded_in_bounded_steps() -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(packer.compress(bytes(1 << 20)) for _ in range(64)) + packer.flush()  # 64 MB of zeros
+    pieces = BodyDecoder("gzip").decode(bomb)
+    first = [next(pieces) for _ in range(3)]
+    assert [len(p) for p in first] == [DECODE_STEP] * 3  # nothing was expanded past what was asked
+
+
+async def test_read_capped_stops_a_bomb_at_the_cap() -> None:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(packer.compress(bytes(1 << 20)) for _ in range(32)) + packer.flush()
+    decoder = BodyDecoder("gzip")
+    produced = 0
+
+    async def pieces():
+        nonlocal produced
+        for piece in decoder.decode(bomb):
+            produced += len(piece)
+            yield piece
+
+    with pytest.raises(InvalidResponse, match="big"):
+        await read_capped(pieces(), 1 << 20, lambda: InvalidResponse("big"))
+    assert produced <= (1 << 20) + DECODE_STEP
+
+
+def asgi_answering(body: bytes, headers: dict[str, str], seen: list[dict[str, str]] | None = None):
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def endpoint(request: Request) -> Response:
+        if seen is not None:
+            seen.append(dict(request.headers))
+        return Response(body, headers=headers, media_type="application/json")
+
+    return httpx.ASGITransport(app=Starlette(routes=[Route("/api/v1/packages", endpoint)]))
+
+
+async def test_an_encoding_we_do_not_read_is_one_sentence() -> None:
+    service = make_service(API, "t", transport=asgi_answering(b"\x00\x01", {"Content-Encoding": "br"}), max_retries=0)
+    with pytest.raises(InvalidResponse) as info:
+        await service.list_packages()
+    await service.aclose()
+    assert str(info.value) == (
+        "The server answered in the content encoding 'br', which scarf-tui does not read (it asks for gzip or deflate)."
+    )
+
+
+@pytest.mark.parametrize("wbits", [15, -15], ids=["zlib-deflate", "raw-deflate"])
+async def test_deflate_in_either_shape_is_read_and_only_gzip_and_deflate_are_asked_for(wbits: int) -> None:
+    import zlib
+
+    packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    body = packer.compress(json.dumps([PACKAGE]).encode()) + packer.flush()
+    seen: list[dict[str, str]] = []
+    transport = asgi_answering(body, {"Content-Encoding": "deflate"}, seen)
+    service = make_service(API, "t", transport=transport, max_retries=0)
+    assert [p.name for p in await service.list_packages()] == ["p"]
+    await service.aclose()
+    assert seen[0]["accept-encoding"] == "gzip, deflate"
+
+
+async def test_a_token_spelled_with_json_escapes_is_redacted_too() -> None:
+    from scarf_tui.config import Token
+
+    secret = "esc4ped-T0ken-value-77"
+    spelled = "".join(f"\\u{ord(c):04x}" for c in secret)
+    body = json.dumps([{**PACKAGE, "name": "x"}]).replace('"x"', f'"{spelled}"').encode()
+    service = make_service(API, Token(secret), transport=asgi_answering(body, {}), max_retries=0)
+    (package,) = await service.list_packages()
+    await service.aclose()
+    assert package.name == "***"

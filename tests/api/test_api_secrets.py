@@ -70,7 +70,12 @@ CASES: list[tuple[str, Callable[[], httpx.AsyncBaseTransport], type[ScarfError],
     ("422", lambda: answering(422, {"errors": {"name": ["taken"]}}), ValidationFailed, list_packages),
     ("429", lambda: answering(429, headers={"Retry-After": "999"}), RateLimited, list_packages),
     ("500", lambda: answering(500, {"error": "boom"}), ServerError, list_packages),
-    ("bad-json", lambda: httpx.MockTransport(lambda r: httpx.Response(200, content=b"{")), InvalidResponse, list_packages),
+    (
+        "bad-json",
+        lambda: httpx.MockTransport(lambda r: httpx.Response(200, content=b"{")),
+        InvalidResponse,
+        list_packages,
+    ),
     ("wrong-shape", lambda: answering(200, {"not": "a list"}), InvalidResponse, list_packages),
     ("export-403", lambda: answering(403, {"error": "no export"}), ExportNotEnabled, collect_events),
     ("connect", lambda: raising(httpx.ConnectError), ConnectionFailed, list_packages),
@@ -110,7 +115,9 @@ def assert_no_secret(error: BaseException) -> None:
 @pytest.mark.parametrize("as_token", [False, True], ids=["str", "Token"])
 async def test_no_error_path_shows_the_token(transport, expected, call, as_token) -> None:
     # (No local of this test holds the plain token: the rich traceback shows this frame too.)
-    service = make_service(API, Token(SECRET) if as_token else SECRET, transport=transport(), backoff=0.0, max_retries=0)
+    service = make_service(
+        API, Token(SECRET) if as_token else SECRET, transport=transport(), backoff=0.0, max_retries=0
+    )
     try:
         with pytest.raises(expected) as info:
             await call(service)
@@ -162,7 +169,9 @@ async def test_redirects_are_not_followed_so_the_token_stays_with_the_api_host()
     assert {r.url.host for r in seen} == {"scarf.example"}
 
 
-@pytest.mark.parametrize("bad", ["\n", "\r", "\x00", " ", "é", "\u202e"], ids=["lf", "cr", "nul", "space", "non-ascii", "bidi"])
+@pytest.mark.parametrize(
+    "bad", ["\n", "\r", "\x00", " ", "é", "\u202e"], ids=["lf", "cr", "nul", "space", "non-ascii", "bidi"]
+)
 def test_a_token_that_cannot_be_a_header_is_refused_without_quoting_it(bad: str) -> None:
     # Sent as is, h11 would refuse the header and its error would quote the whole token.
     with pytest.raises(AuthError) as info:
