@@ -333,8 +333,12 @@ def make_service(
     (httpx.ASGITransport) and tests. ``username`` is the token's user (v2 has no "who am I";
     it is the default owner), ``orgs`` the configured organizations.
     Raises InsecureURL for plain http to a non-loopback host."""
+    from scarf_tui.api.urls import check_base_url
     from scarf_tui.api.version import api_base_url, version_for_url
 
+    # The URL as given is checked first (one sentence for a malformed one); the per-version
+    # base URL built from it is checked again by the client.
+    check_base_url(base_url, transport=transport)
     version = api_version or version_for_url(base_url)
     kwargs: dict[str, Any] = dict(
         transport=transport,
