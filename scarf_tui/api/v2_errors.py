@@ -79,7 +79,8 @@ CODE_SENTENCES: dict[str, tuple[str, str]] = {
     "package-must-have-one-domain": (
         "", "A package must keep at least one domain: add another domain before removing this one."),
     # permissions and members
-    "cannot-delete-owner": ("", "An owner can't be removed: change their role, or give ownership to someone else, first."),
+    "cannot-delete-owner": (
+        "", "An owner can't be removed: change their role, or give ownership to someone else, first."),
     "cannot-revoke-ownership": ("role", "The last owner can't stop being owner: make another member owner first."),
     "billing-error": ("", "Scarf's billing refused the change: check the organization's plan and payment on scarf.sh."),
     "max-organization-members-reached": (

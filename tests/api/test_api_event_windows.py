@@ -23,7 +23,7 @@ def test_window_counts(days: int, windows: int) -> None:
     assert len(split) == windows
     # Contiguous, ordered, each at most 31 days, covering exactly [start, end).
     assert split[0][0] == START and split[-1][1] == START + timedelta(days=days)
-    assert all(a[1] == b[0] for a, b in zip(split, split[1:]))
+    assert all(a[1] == b[0] for a, b in zip(split, split[1:], strict=False))
     assert all(0 < (e - s).days <= 31 for s, e in split)
 
 
@@ -39,7 +39,8 @@ async def test_service_sends_one_request_per_window(service, demo_faults, find_u
     # Far in the past: no traffic there, so the answers are just headers and the test is fast.
     uuid = find_uuid("acme", "widget-cli")
     before = demo_faults.requests_seen
-    events = [e async for e in service.package_events(uuid, START - timedelta(days=days + 1000), START - timedelta(days=1000))]
+    first, last = START - timedelta(days=days + 1000), START - timedelta(days=1000)
+    events = [e async for e in service.package_events(uuid, first, last)]
     assert events == []
     assert demo_faults.requests_seen - before == requests
 

@@ -15,7 +15,9 @@ from scarf_tui.domain import GrantChange, PackageDraft, PermissionLevel, RouteDr
 async def test_crud_over_the_socket(live_service, demo_store, find_uuid) -> None:
     packages = await live_service.list_packages()
     assert {p.uuid for p in packages} == {p["uuid"] for p in demo_store.visible_packages("maintainer")}
-    created = await live_service.create_org_package("acme", PackageDraft(name="sock", short_description="s", library_type="file"))
+    created = await live_service.create_org_package(
+        "acme", PackageDraft(name="sock", short_description="s", library_type="file")
+    )
     route = await live_service.create_route(created.uuid, RouteDraft("/f/{version}.zip", "https://dl.example/{version}.zip"))
     assert route is not None and demo_store.routes[created.uuid][0]["id"] == route.id
     await live_service.set_permissions(created.uuid, [GrantChange("ada", PermissionLevel.MEMBER)])

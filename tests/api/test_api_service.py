@@ -20,7 +20,6 @@ from scarf_tui.domain import (
     RouteDraft,
 )
 
-
 # --- organizations -------------------------------------------------------------------------------
 
 
@@ -232,7 +231,9 @@ async def test_domains_list_create_delete(service, demo_store, find_uuid) -> Non
 
 async def test_errors_object_shape(service) -> None:
     with pytest.raises(ValidationFailed) as info:
-        await service.create_organization(OrganizationDraft(name="has space", description="", billing_email="x@y.example"))
+        await service.create_organization(
+            OrganizationDraft(name="has space", description="", billing_email="x@y.example")
+        )
     assert list(info.value.field_errors) == ["name"]
     assert str(info.value).startswith("The server rejected the request (422): name: may contain only letters")
 
@@ -293,7 +294,9 @@ async def test_hidden_org_is_not_found(service) -> None:
 async def test_remove_non_member_names_both(service) -> None:
     with pytest.raises(NotFound) as info:
         await service.remove_member("acme", "edsger")
-    assert str(info.value) == "Member 'edsger' of organization 'acme' was not found (404): 'edsger' is not a member of 'acme'."
+    assert str(info.value) == (
+        "Member 'edsger' of organization 'acme' was not found (404): 'edsger' is not a member of 'acme'."
+    )
 
 
 # --- cache ---------------------------------------------------------------------------------------
@@ -348,7 +351,9 @@ async def test_concurrent_reads_are_limited_and_all_answered() -> None:
         name = request.url.path.rsplit("/", 1)[-1]
         return httpx.Response(
             200,
-            json={"uuid": name, "owner": "o", "name": name, "shortDescription": "", "createdAt": "2026-01-01T00:00:00Z"},
+            json={
+                "uuid": name, "owner": "o", "name": name, "shortDescription": "", "createdAt": "2026-01-01T00:00:00Z"
+            },
         )
 
     svc = make_service("https://scarf.example/api", "t", transport=httpx.MockTransport(handler), concurrency=6)

@@ -70,7 +70,9 @@ def test_unknown_enum_values_are_kept_as_text() -> None:
 
 
 def test_numeric_ids_become_text() -> None:
-    route = v1.route_from_v1(v1.PackageRouteV1.model_validate({"id": 7, "outgoingUrl": "https://x/y", "templatePath": "/y"}))
+    route = v1.route_from_v1(
+        v1.PackageRouteV1.model_validate({"id": 7, "outgoingUrl": "https://x/y", "templatePath": "/y"})
+    )
     assert route.id == "7"
 
 
@@ -120,7 +122,9 @@ def test_package_upsert_python_repository_url() -> None:
     ).to_wire()
     assert body["repositoryURL"] == "https://pypi.org/simple/"
     with pytest.raises(ValidationFailed) as info:
-        v1.package_to_v1(PackageDraft(name="p", short_description="d", library_type="python", repository_url="pypi.org"))
+        v1.package_to_v1(
+            PackageDraft(name="p", short_description="d", library_type="python", repository_url="pypi.org")
+        )
     assert list(info.value.field_errors) == ["repositoryURL"]
     with pytest.raises(ValidationFailed, match="python packages only"):
         v1.package_to_v1(PackageDraft(name="p", short_description="d", library_type="npm", repository_url="https://pypi.org/simple/"))
@@ -128,7 +132,9 @@ def test_package_upsert_python_repository_url() -> None:
 
 def test_upsert_model_itself_enforces_the_rules() -> None:
     with pytest.raises(ValueError):
-        v1.PackageUpsertV1.model_validate({"name": "p", "shortDescription": "d", "libraryType": "docker", "backendUrl": "nope"})
+        v1.PackageUpsertV1.model_validate(
+            {"name": "p", "shortDescription": "d", "libraryType": "docker", "backendUrl": "nope"}
+        )
 
 
 def test_aggregate_fast_path_matches_the_model() -> None:
@@ -151,7 +157,8 @@ def test_aggregate_missing_and_bad_fields() -> None:
         v1.parse_aggregate_line("[1, 2]")
     with pytest.raises(InvalidResponse, match="not valid JSON"):
         v1.parse_aggregate_line('{"breakdown": "tot')
-    assert v1.parse_aggregate_line('{"breakdown":"total","date":"2026-01-01T00:00:00Z","package":"p","total":"5"}').total == 5
+    line = '{"breakdown":"total","date":"2026-01-01T00:00:00Z","package":"p","total":"5"}'
+    assert v1.parse_aggregate_line(line).total == 5
 
 
 def test_event_rows_keep_extra_columns_and_use_none_for_blanks() -> None:

@@ -27,7 +27,9 @@ def test_two_builds_are_equal():
     uuid = next(iter(a.packages))
     day = date(2026, 10, 5)
     assert aggregate_rows(a.profile(uuid), day, TODAY) == aggregate_rows(b.profile(uuid), day, TODAY)
-    assert package_event_records(a.profile(uuid), day, TODAY, 1) == package_event_records(b.profile(uuid), day, TODAY, 1)
+    assert package_event_records(a.profile(uuid), day, TODAY, 1) == package_event_records(
+        b.profile(uuid), day, TODAY, 1
+    )
 
 
 def test_uuids_do_not_depend_on_today():

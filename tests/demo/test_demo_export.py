@@ -122,7 +122,9 @@ async def test_long_aggregate_ranges_are_allowed(client):
 
 
 async def test_user_aggregates_cover_personal_packages(client, demo_store):
-    response = await client.get(f"/users/{DEMO_USER}/aggregates", params={"startDate": "2026-11-18", "endDate": "2026-11-19"})
+    response = await client.get(
+        f"/users/{DEMO_USER}/aggregates", params={"startDate": "2026-11-18", "endDate": "2026-11-19"}
+    )
     assert response.status_code == 200
     rows = parse_ndjson(response.text)
     assert {demo_store.packages[r["package"]]["owner"] for r in rows} == {DEMO_USER}
@@ -131,7 +133,9 @@ async def test_user_aggregates_cover_personal_packages(client, demo_store):
 
 
 async def test_org_aggregates_for_non_member_is_404(client):
-    response = await client.get("/organizations/hidden-labs/aggregates", params={"startDate": "2026-11-18", "endDate": "2026-11-19"})
+    response = await client.get(
+        "/organizations/hidden-labs/aggregates", params={"startDate": "2026-11-18", "endDate": "2026-11-19"}
+    )
     assert response.status_code == 404
 
 
@@ -164,7 +168,9 @@ def parse_csv(text: str) -> tuple[list[str], list[dict]]:
 
 async def test_package_events_csv(client, uuid_of):
     uuid = uuid_of("acme", "acme-downloads")
-    response = await client.get(f"/packages/{uuid}/events/my-export.csv", params={"startDate": "2026-11-01", "endDate": "2026-11-03"})
+    response = await client.get(
+        f"/packages/{uuid}/events/my-export.csv", params={"startDate": "2026-11-01", "endDate": "2026-11-03"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "my-export.csv" in response.headers["content-disposition"]
@@ -181,7 +187,9 @@ async def test_package_events_csv(client, uuid_of):
 
 async def test_events_include_package_pixels(client, uuid_of):
     uuid = uuid_of("acme", "widget-cli")
-    response = await client.get(f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-11-01", "endDate": "2026-11-02"})
+    response = await client.get(
+        f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-11-01", "endDate": "2026-11-02"}
+    )
     types = {r["type"] for r in parse_csv(response.text)[1]}
     assert types == {"package download", "pixel fetch"}
 
@@ -202,7 +210,9 @@ async def test_31_days_allowed_32_refused(client, uuid_of):
     uuid = uuid_of("tinytools", "tinylog")  # small package: fast
     ok = await client.get(f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-10-01", "endDate": "2026-11-01"})
     assert ok.status_code == 200
-    too_long = await client.get(f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-10-01", "endDate": "2026-11-02"})
+    too_long = await client.get(
+        f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-10-01", "endDate": "2026-11-02"}
+    )
     assert too_long.status_code == 400
     assert too_long.json()["code"] == "range-too-long"
     assert "31 days" in too_long.json()["error"]
@@ -212,7 +222,9 @@ async def test_31_days_allowed_32_refused(client, uuid_of):
 
 async def test_events_outside_window_are_header_only(client, uuid_of):
     uuid = uuid_of("acme", "widget-cli")
-    response = await client.get(f"/packages/{uuid}/events/e.csv", params={"startDate": "2020-01-01", "endDate": "2020-01-31"})
+    response = await client.get(
+        f"/packages/{uuid}/events/e.csv", params={"startDate": "2020-01-01", "endDate": "2020-01-31"}
+    )
     header, rows = parse_csv(response.text)
     assert tuple(header[:16]) == EVENT_COLUMNS and rows == []
 
@@ -244,7 +256,9 @@ async def test_events_scale_multiplies_volume(uuid_of):
 async def test_events_may_repeat_an_id(client, uuid_of):
     """Exports are at-least-once (seed README): duplicates share an id; ids are otherwise unique."""
     uuid = uuid_of("acme", "widget", "docker")
-    response = await client.get(f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-10-01", "endDate": "2026-10-11"})
+    response = await client.get(
+        f"/packages/{uuid}/events/e.csv", params={"startDate": "2026-10-01", "endDate": "2026-10-11"}
+    )
     _, rows = parse_csv(response.text)
     ids = [r["id"] for r in rows]
     assert len(set(ids)) < len(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 
@@ -143,13 +144,13 @@ def test_describe():
 
 
 async def test_retry_after_can_be_an_http_date(client, demo_faults):
-    from datetime import datetime, timezone
+    from datetime import datetime
     from email.utils import parsedate_to_datetime
 
     demo_faults.rate_limit_every = 1
     demo_faults.retry_after_date = True
     demo_faults.retry_after_s = 120
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     limited = await client.get("/organizations/acme")
     assert limited.status_code == 429
     when = parsedate_to_datetime(limited.headers["retry-after"])

@@ -121,7 +121,9 @@ async def test_create_package_wrong_types(client):
 
 
 async def test_duplicate_package_name_per_owner_and_type(client):
-    response = await client.post("/packages", json={"name": "dotfiles", "shortDescription": "x", "libraryType": "other"})
+    response = await client.post(
+        "/packages", json={"name": "dotfiles", "shortDescription": "x", "libraryType": "other"}
+    )
     assert response.status_code == 422
     assert "name" in response.json()["errors"]
     ok = await client.post("/packages", json={"name": "dotfiles", "shortDescription": "x", "libraryType": "npm"})
@@ -185,7 +187,9 @@ async def test_update_package(client, demo_store, uuid_of):
 
 async def test_library_type_cannot_change(client, demo_store, uuid_of):
     uuid = uuid_of("acme", "widget-cli")
-    response = await client.put(f"/packages/{uuid}", json={"name": "widget-cli", "shortDescription": "x", "libraryType": "docker"})
+    response = await client.put(
+        f"/packages/{uuid}", json={"name": "widget-cli", "shortDescription": "x", "libraryType": "docker"}
+    )
     assert response.status_code == 422
     assert response.json()["errors"]["libraryType"] == ["can't be changed after package creation"]
     assert demo_store.packages[uuid]["libraryType"] == "npm"

@@ -70,7 +70,9 @@ async def test_permissions_of_personal_owner_cannot_change(client, uuid_of):
 async def test_permissions_write_needs_admin(client, uuid_of, demo_store):
     uuid = uuid_of("hidden-labs", "secret-sauce")
     assert (await client.get(f"/packages/{uuid}/permissions")).status_code == 200
-    response = await client.post(f"/packages/{uuid}/permissions", json={"userQuery": "grace", "permissionLevel": "admin"})
+    response = await client.post(
+        f"/packages/{uuid}/permissions", json={"userQuery": "grace", "permissionLevel": "admin"}
+    )
     assert response.status_code == 403
     assert "grace" not in demo_store.permissions[uuid]
 

@@ -55,7 +55,9 @@ async def test_cut_stream_over_socket(live_server, demo_faults):
     demo_faults.cut_stream = True
     demo_faults.cut_after_rows = 3
     async with httpx.AsyncClient(base_url=live_server, headers=AUTH) as c:
-        response = await c.get("/v1/organizations/acme/aggregates", params={"startDate": "2026-11-01", "endDate": "2026-11-05"})
+        response = await c.get(
+            "/v1/organizations/acme/aggregates", params={"startDate": "2026-11-01", "endDate": "2026-11-05"}
+        )
     assert response.status_code == 200
     assert not response.text.endswith("\n")
     assert len(response.text.split("\n")) == 4
@@ -67,7 +69,9 @@ async def test_cut_abort_drops_the_connection(live_server, demo_faults):
     demo_faults.cut_after_rows = 3
     async with httpx.AsyncClient(base_url=live_server, headers=AUTH) as c:
         with pytest.raises(httpx.RemoteProtocolError):
-            await c.get("/v1/organizations/acme/aggregates", params={"startDate": "2026-11-01", "endDate": "2026-11-05"})
+            await c.get(
+                "/v1/organizations/acme/aggregates", params={"startDate": "2026-11-01", "endDate": "2026-11-05"}
+            )
         assert (await c.get("/v1/organizations/acme")).status_code == 200  # the server lives on
 
 
