@@ -31,13 +31,11 @@ from scarf_tui.exit_codes import (
     EXIT_OK,
     exit_code_for,
 )
-from scarf_tui.export_progress import EventsBar, RowsBar
+from scarf_tui.export_progress import EventsBar, RowsBar, count_of, is_terminal, report_events
 from scarf_tui.exporting import (
     AGGREGATE_FORMATS,
     DEFAULT_MAX_WINDOWS,
-    EventsExportResult,
     ExportError,
-    HeaderChanged,
     OutputFiles,
     OutputRefused,
     RangeTooLong,
@@ -249,19 +247,19 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
         # The reader of stdout went away (e.g. `| head`): it has what it wanted.
         _silence_stdout()
         return EXIT_OK
+    except (ScarfError, ExportError) as error:  # before ValueError: an ExportError is one too
+        say(f"error: {error}{_hint(error)}")
+        return exit_code_for(error)
     except (BadInput, ValueError) as problem:  # ValueError: a range export_events refused
         say(f"error: {problem}")
         return EXIT_BAD_INPUT
     except _NoToken as problem:
         say(f"error: {problem}")
         return EXIT_AUTH
-    except (ScarfError, ExportError) as error:
-        say(f"error: {error}{_hint(error)}")
-        return exit_code_for(error)
     except OSError as error:
         say(f"error: {_os_error_sentence(error)}")
         if request is not None and request.kind == "events" and request.files and request.files.part.exists():
-            say(f"the finished windows are kept in {request.files.part}; the same command resumes it.")
+            say(f"the partial export is kept in {request.files.part} and the same command resumes it.")
         return EXIT_FAILURE
     except Exception as error:  # noqa: BLE001 - the command's last line of defence: a sentence, never a traceback
         say(f"error: unexpected {type(error).__name__}: {error}")
@@ -360,7 +358,7 @@ async def _run_aggregates(
 ) -> int:
     rows = aggregates_source(service, org=args.org, user=args.user, start=request.start, end=request.end)
     # No bar when rows themselves go to the terminal.
-    bar = RowsBar(err, label="aggregates", enabled=not (request.files is None and _isatty(out)))
+    bar = RowsBar(err, label="aggregates", enabled=not (request.files is None and is_terminal(out)))
     try:
         if request.files is None:
             count = await write_aggregates(rows, out, args.format or "ndjson", on_progress=bar)
@@ -372,7 +370,7 @@ async def _run_aggregates(
     finally:
         bar.close()
     if request.files is not None:
-        say(f"exported {_count(count, 'aggregate row')} to {args.output}.")
+        say(f"exported {count_of(count, 'aggregate row')} to {args.output}.")
     return EXIT_OK
 
 
@@ -407,42 +405,10 @@ async def _run_events(
         )
     finally:
         bar.close()
-    _report_events(result, args.output, say)
+    report_events(result, args.output, say)
     if result.complete:
         return EXIT_OK
     return exit_code_for(result.stopped_by) if result.stopped_by is not None else EXIT_FAILURE
-
-
-def _report_events(result: EventsExportResult, shown_output: str, say: Say) -> None:
-    if result.complete:
-        windows = _count(result.windows_total, "window")
-        say(f"exported {_count(result.rows, 'event row')} ({windows}) to {shown_output}.")
-        return
-    if result.stopped_by is not None and len(result.failures) == 1 and result.windows_done == 0:
-        say(f"error: {result.stopped_by}")  # nothing fetched and nothing could be
-        return
-    for line in result.problems():
-        say(line)
-    if not result.kept:
-        say("nothing was kept.")
-        return
-    done = f"{result.windows_done} of {result.windows_total} windows"
-    kept = f"kept {_count(result.rows, 'row')} from {done} in {result.part}"
-    if isinstance(result.stopped_by, HeaderChanged):
-        say(f"{kept}.")  # a rerun would meet the same header: the sentence above says what to do
-    else:
-        say(f"{kept}; run the same command again to fetch the missing dates.")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _silence_stdout() -> None:

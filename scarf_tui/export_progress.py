@@ -1,4 +1,5 @@
-"""The CLI's progress display for `scarf-tui export`: callbacks that take ExportProgress.
+"""What `scarf-tui export` shows while and after it runs: progress callbacks that take
+ExportProgress, and the closing lines of an events export.
 
 On a terminal (stderr is a TTY) a rich.progress bar is drawn; otherwise an events export writes
 one plain line per finished window (good for logs and CI) and an aggregates export stays quiet.
@@ -13,7 +14,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from scarf_tui.exporting import ExportProgress, day_range
+from scarf_tui.exporting import EventsExportResult, ExportProgress, HeaderChanged, day_range
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -112,4 +113,30 @@ class RowsBar:
             self._progress = None
 
 
-__all__ = ["EventsBar", "RowsBar", "is_terminal"]
+def report_events(result: EventsExportResult, shown_output: str, say: Callable[[str], None]) -> None:
+    """The lines that end an events export: what was exported, or what failed and what was kept."""
+    if result.complete:
+        windows = count_of(result.windows_total, "window")
+        say(f"exported {count_of(result.rows, 'event row')} ({windows}) to {shown_output}.")
+        return
+    if result.stopped_by is not None and len(result.failures) == 1 and result.windows_done == 0:
+        say(f"error: {result.stopped_by}")  # nothing fetched and nothing could be
+        return
+    for line in result.problems():
+        say(line)
+    if not result.kept:
+        say("nothing was kept.")
+        return
+    done = f"{result.windows_done} of {result.windows_total} windows"
+    kept = f"kept {count_of(result.rows, 'row')} from {done} in {result.part}"
+    if isinstance(result.stopped_by, HeaderChanged):
+        say(f"{kept}.")  # a rerun would meet the same header: the sentence above says what to do
+    else:
+        say(f"{kept}; run the same command again to fetch the missing dates.")
+
+
+def count_of(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+__all__ = ["EventsBar", "RowsBar", "count_of", "is_terminal", "report_events"]

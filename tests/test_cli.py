@@ -155,3 +155,38 @@ def test_login_with_a_rejected_token_saves_nothing(tmp_path: Path, live_server: 
         "scarf-tui: The API token was rejected (401): check SCARF_API_TOKEN or the token in config.toml."
     )
     assert not (tmp_path / "config.toml").exists()
+
+
+# --- one exit-code table for every command -----------------------------------------------------------
+
+
+def test_the_readme_documents_exactly_the_exit_code_table() -> None:
+    from scarf_tui.exit_codes import EXIT_CODE_TABLE
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "code" not in line]
+    documented = [int(line.split("|")[1]) for line in rows]
+    assert documented == [code for code, _meaning in EXIT_CODE_TABLE]
+
+
+def test_export_help_shows_the_exit_code_table(tmp_path: Path) -> None:
+    result = run_cli("export", "events", "--help", env=clean_env(tmp_path))
+    assert result.returncode == 0
+    assert "exit codes:" in result.stdout
+    assert "  6    another export is writing the same output file" in result.stdout
+    assert "--follow-symlink" in result.stdout and "--allow-long-range" in result.stdout
+
+
+def test_login_to_a_server_that_does_not_answer_exits_1(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "scarf_tui", "login", "--api-url", f"http://127.0.0.1:{port}/api"],
+        input="t0ken-that-is-never-checked\n", capture_output=True, text=True, env=clean_env(tmp_path), timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("scarf-tui: ") and "Traceback" not in result.stderr
+    assert not (tmp_path / "config.toml").exists()

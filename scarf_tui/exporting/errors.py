@@ -14,8 +14,10 @@ from pathlib import Path
 from scarf_tui.api.errors import InvalidResponse
 
 
-class ExportError(Exception):
-    """Base of the export's own refusals; ``str(err)`` is the sentence to show."""
+class ExportError(ValueError):
+    """Base of the export's own refusals; ``str(err)`` is the sentence to show. A ValueError,
+    like the bad range export_events refuses, so a front end that shows a ValueError's sentence
+    shows these too."""
 
 
 class OutputRefused(ExportError):
