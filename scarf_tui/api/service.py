@@ -287,7 +287,7 @@ async def _events_from_lines(lines: AsyncIterator[bytes]) -> AsyncGenerator[Even
                 continue
             yield layout.event(fields)
     finally:
-        await records.aclose()  # type: ignore[attr-defined]
+        await records.aclose()
 
 
 def answer_as(model: type[M], convert: Callable[[M], T], data: Any) -> T | None:

@@ -130,7 +130,7 @@ class FaultMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(("/api/", "/v2/")):
             await self.app(scope, receive, send)
             return
-        faults: Faults = scope["app"].state.faults if "app" in scope else None
+        faults: Faults | None = scope["app"].state.faults if "app" in scope else None
         if faults is None:
             await self.app(scope, receive, send)
             return

@@ -76,6 +76,7 @@ def org_fields(body: dict, store: DemoStore, *, current: str | None) -> dict:
     if billing is not None and not EMAIL.fullmatch(billing.strip()):
         f.add("billingEmail", "is not a valid email address")
     f.check()
+    assert billing is not None  # f.check() refused a body without it
     fields = {"name": name, "description": description, "billingEmail": billing.strip()}
     if "website" in body:
         fields["website"] = website
@@ -154,6 +155,7 @@ async def upsert_member(request: Request, user: DemoUser) -> Response:
     if username and target is None:
         f.add("username", f"no Scarf user is named {username!r}")
     f.check()
+    assert target is not None and role is not None  # f.check() refused anything else
     members = store.members[name]
     caller_role = members[user.username]
     current = members.get(target.username)
@@ -327,7 +329,7 @@ async def set_permissions(request: Request, user: DemoUser) -> Response:
             for message in messages:
                 if message not in errors.errors.get(key, []):
                     errors.add(key, message)
-        if not f.errors:
+        if not f.errors and target is not None and level is not None:
             changes.append((target.username, level))
     errors.check()  # all or nothing
     for username, level in changes:
@@ -367,6 +369,7 @@ async def create_route(request: Request, user: DemoUser) -> Response:
     template = f.required("templatePath")
     outgoing = f.required("outgoingUrl")
     f.check()
+    assert template is not None and outgoing is not None  # f.check() refused a body without them
     if problem := validate_route(template, outgoing):
         declared = set(template_variables(template))
         if not template.startswith("/") or template.count("{") != template.count("}"):

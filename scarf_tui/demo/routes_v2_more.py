@@ -217,7 +217,7 @@ async def search(request: Request, user: DemoUser) -> Response:
         if (context and px.owner != context) or not can_see_owner(store, px.owner, user.username):
             continue
         if folded in px.name.casefold():
-            item = {"id": px.id, "owner": px.owner, "name": px.name}
+            item: dict[str, object] = {"id": px.id, "owner": px.owner, "name": px.name}
             if px.package in store.packages:
                 item["package"] = package_ref(store.packages[px.package])
             results.append({"type": "tracking-pixel", "tracking-pixel": item})

@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,10 +21,10 @@ FAULTS_ENV = "SCARF_DEMO_FAULTS"
 STARTUP_TIMEOUT_S = 10.0
 
 
-def faults_from_env(env: dict[str, str] | None = None) -> Faults:
+def faults_from_env(env: Mapping[str, str] | None = None) -> Faults:
     """Faults from $SCARF_DEMO_FAULTS (e.g. "latency=0.2,rate_limit_every=5"); none when unset."""
-    env = os.environ if env is None else env
-    return Faults.parse(env.get(FAULTS_ENV, ""))
+    source: Mapping[str, str] = os.environ if env is None else env
+    return Faults.parse(source.get(FAULTS_ENV, ""))
 
 
 @contextmanager

@@ -230,8 +230,8 @@ def build_demo_store(
     )
     for user in data.USERS:
         store.add_user(user)
-    for org in data.ORGS:
-        store.add_org(org)
+    for org_spec in data.ORGS:
+        store.add_org(org_spec)
     for org, members in data.MEMBERS.items():
         store.members[org].update(members)
     for spec in data.PACKAGES:
@@ -247,11 +247,11 @@ def build_demo_store(
     for px in data.PIXELS:
         package = data.PACKAGE_BY_KEY[px.package_key].uuid if px.package_key else None
         store.pixels[px.id] = Pixel(px.id, px.owner, px.name, package, px.docs_url)
-    for spec in data_v2.COLLECTIONS:
-        store.collections[spec.id] = {
-            "id": spec.id, "owner": spec.owner, "pattern": spec.pattern, "public_domain": spec.public_domain,
-            "backend_domain": spec.backend_domain, "type": "docker", "created_at": spec.created_at,
-            "updated_at": spec.created_at,
+    for collection in data_v2.COLLECTIONS:
+        store.collections[collection.id] = {
+            "id": collection.id, "owner": collection.owner, "pattern": collection.pattern,
+            "public_domain": collection.public_domain, "backend_domain": collection.backend_domain,
+            "type": "docker", "created_at": collection.created_at, "updated_at": collection.created_at,
         }
     if fleet:
         store.add_org(data_v2.FLEET_ORG)

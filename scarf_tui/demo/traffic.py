@@ -275,8 +275,8 @@ def aggregate_rows(
         for var in variables:
             values = variable_values(var, p)
             covered = round(total * VARIABLE_COVERAGE.get(var, 0.5))
-            weights = [1.0 + (len(values) - i) * unit(p.uuid, var, i) for i in range(len(values))]
-            for value, n in zip(values, partition(covered, weights, r), strict=False):
+            shares = [1.0 + (len(values) - i) * unit(p.uuid, var, i) for i in range(len(values))]
+            for value, n in zip(values, partition(covered, shares, r), strict=False):
                 row("variable", n, variable=var, value=value)
     return rows
 
