@@ -14,15 +14,12 @@ import os
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from scarf_tui.api.csv_stream import aclose_quietly
 from scarf_tui.domain import AggregateRow
 from scarf_tui.exporting.progress import PROGRESS_EVERY_ROWS, ExportProgress, ProgressCallback, Throttle
 from scarf_tui.exporting.target import locked_output, open_part, unlink_quietly
-
-if TYPE_CHECKING:
-    from scarf_tui.api.service import ScarfService
 
 AggregateFormat = Literal["ndjson", "csv", "json"]
 AGGREGATE_FORMATS: tuple[str, ...] = ("ndjson", "csv", "json")
@@ -157,8 +154,16 @@ async def export_aggregates_to_file(
     return count
 
 
+class AggregatesService(Protocol):
+    """What an aggregates export needs from a service (ScarfService provides it)."""
+
+    def org_aggregates(self, org: str, start: date, end: date) -> AsyncIterator[AggregateRow]: ...
+
+    def user_aggregates(self, username: str, start: date, end: date) -> AsyncIterator[AggregateRow]: ...
+
+
 def aggregates_source(
-    service: ScarfService, *, org: str | None = None, user: str | None = None, start: date, end: date
+    service: AggregatesService, *, org: str | None = None, user: str | None = None, start: date, end: date
 ) -> AsyncIterator[AggregateRow]:
     """The aggregate rows of an organization or of a user (exactly one of them) in [start, end)."""
     if (org is None) == (user is None):
@@ -173,6 +178,7 @@ __all__ = [
     "AGGREGATE_COLUMNS",
     "AGGREGATE_FORMATS",
     "AggregateFormat",
+    "AggregatesService",
     "aggregate_record",
     "aggregates_source",
     "export_aggregates_to_file",

@@ -27,7 +27,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, Protocol
 
 from scarf_tui.api.csv_stream import NotCsv, csv_records, header_fields
 from scarf_tui.api.errors import (
@@ -39,14 +39,11 @@ from scarf_tui.api.errors import (
     ScarfError,
     sanitize,
 )
-from scarf_tui.domain import EVENT_COLUMNS, event_window_count, event_windows, validate_date_range
+from scarf_tui.domain import EVENT_COLUMNS, Package, event_window_count, event_windows, validate_date_range
 from scarf_tui.exporting.errors import HeaderChanged, NotEventsCsv, RangeTooLong
 from scarf_tui.exporting.events_state import ExportState, load_state, save_state, window_key
 from scarf_tui.exporting.progress import PROGRESS_EVERY_ROWS, ExportProgress, ProgressCallback, Throttle, day_range
 from scarf_tui.exporting.target import OutputFiles, locked_output, open_part, unlink_quietly
-
-if TYPE_CHECKING:
-    from scarf_tui.api.service import ScarfService
 
 # The default of ``[limits] max_windows``: about eight and a half years of 31-day windows.
 DEFAULT_MAX_WINDOWS = 100
@@ -374,8 +371,14 @@ def _discard(files: OutputFiles) -> None:
     unlink_quietly(files.sidecar)
 
 
+class PackageLookup(Protocol):
+    """Finding the package an events export is for (ScarfService provides it)."""
+
+    async def get_package(self, id_or_name: str, package_type: str | None = None) -> Package: ...
+
+
 async def resolve_events_scope(
-    service: ScarfService, package: str | None, package_type: str | None = None
+    service: PackageLookup, package: str | None, package_type: str | None = None
 ) -> EventsScope:
     """An EventsScope for ``--package ID-OR-NAME`` or pixels (None). Raises NotFound when the
     package is unknown, ValidationFailed when the name is shared and no package_type picks one."""
@@ -392,6 +395,7 @@ __all__ = [
     "EventsCsvSource",
     "EventsExportResult",
     "EventsScope",
+    "PackageLookup",
     "WindowFailure",
     "check_window_budget",
     "export_events",
