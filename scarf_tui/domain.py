@@ -373,3 +373,56 @@ def event_windows(start: date, end: date, max_days: int = MAX_EVENT_WINDOW_DAYS)
         windows.append((cursor, stop))
         cursor = stop
     return windows
+
+
+# --- people and names (forms) ------------------------------------------------------------------
+# A deliberately loose check: the server is the judge of who exists; this only catches typos
+# that can never be an address (no '@', spaces, no dot in the host).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME = re.compile(r"^[^\s@/]+$")
+
+
+def validate_user_query(query: str) -> str | None:
+    """Who a permission is for: an email address or a username."""
+    query = query.strip()
+    if not query:
+        return "Enter an email address or a username."
+    if "@" in query:
+        return None if EMAIL.fullmatch(query) else f"{query} is not an email address."
+    if not USERNAME.fullmatch(query):
+        return "A username has no spaces or slashes."
+    return None
+
+
+def validate_username(name: str) -> str | None:
+    name = name.strip()
+    if not name:
+        return "Enter a username."
+    if not USERNAME.fullmatch(name):
+        return "A username has no spaces, '@' or slashes."
+    return None
+
+
+def validate_email(value: str, *, what: str = "The email") -> str | None:
+    value = value.strip()
+    if not value:
+        return f"{what} is required."
+    if not EMAIL.fullmatch(value):
+        return f"{what} {value!r} is not an email address."
+    return None
+
+
+def validate_required(value: str, *, what: str) -> str | None:
+    if not value.strip():
+        return f"{what} is required."
+    if any(ch in value for ch in "\x1b\x00\r\n"):
+        return f"{what} must not contain control characters."
+    return None
+
+
+def validate_name(value: str, *, what: str) -> str | None:
+    if problem := validate_required(value, what=what):
+        return problem
+    if any(ch.isspace() for ch in value.strip()):
+        return f"{what} must not contain spaces."
+    return None

@@ -1,5 +1,6 @@
 """Regenerate screenshots/*.svg from the embedded demo (120x40, fixed date, so re-runs only
-change what the UI changed).
+change what the UI changed), and screenshots/browser.png: `scarf-tui serve --demo` in a real
+headless Chromium (Debian's `chromium`; that one shows today's demo data).
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--only packages,package]
 """
@@ -91,13 +92,8 @@ async def shoot(name: str, drive: Driver, out: Path) -> Path:
         service = make_service(
             "http://demo.invalid/api", DEMO_TOKEN, transport=httpx.ASGITransport(app=create_app(store))
         )
-    app = ScarfApp(
-        service,
-        settings=Settings(),
-        today=TODAY,
-        username=DEMO_USER if service else None,
-        close_service_on_exit=True,
-    )
+    session = Session(settings=Settings(), service=service, today=TODAY, username=DEMO_USER if service else None)
+    app = ScarfApp(session, close_service_on_exit=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await drive(app, pilot)
@@ -108,18 +104,44 @@ async def shoot(name: str, drive: Driver, out: Path) -> Path:
     return Path(path)
 
 
+BROWSER_SHOT = "browser"
+
+
+async def shoot_browser(out: Path) -> Path:
+    """`scarf-tui serve --demo` loaded in headless Chromium, once the package list and its
+    30-day sparklines are drawn (the same driver as tests/serve/test_browser.py)."""
+    import tempfile
+
+    from tests.serve.browser import Chromium, ServedApp, load_and_read
+
+    path = out / f"{BROWSER_SHOT}.png"
+    with tempfile.TemporaryDirectory() as tmp:
+        with ServedApp(["--demo"]) as served, Chromium(Path(tmp)) as browser:
+            await load_and_read(
+                browser,
+                served.url,
+                until=lambda text: "widget-cli" in text and "█" in text,
+                footer=lambda text: "Quit" in text.splitlines()[-1],
+                png=path,
+            )
+    return path
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
-    parser.add_argument("--only", default="", help="comma-separated names: " + ", ".join(SHOTS))
+    parser.add_argument("--only", default="", help="comma-separated names: " + ", ".join([*SHOTS, BROWSER_SHOT]))
     args = parser.parse_args(argv)
-    wanted = [n for n in args.only.split(",") if n] or list(SHOTS)
-    unknown = [n for n in wanted if n not in SHOTS]
+    wanted = [n for n in args.only.split(",") if n] or [*SHOTS, BROWSER_SHOT]
+    unknown = [n for n in wanted if n not in SHOTS and n != BROWSER_SHOT]
     if unknown:
         parser.error(f"unknown screenshot(s): {', '.join(unknown)}")
     args.out.mkdir(parents=True, exist_ok=True)
     for name in wanted:
-        path = await shoot(name, SHOTS[name], args.out)
+        if name == BROWSER_SHOT:
+            path = await shoot_browser(args.out)
+        else:
+            path = await shoot(name, SHOTS[name], args.out)
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

@@ -35,6 +35,7 @@ from scarf_tui.exporting import (
 )
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.session import session_of
 
 ExportKind = Literal["events", "aggregates"]
 ScopeType = Literal["package", "pixels", "org", "user"]
@@ -137,7 +138,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.query_one("#export-scope" if self._scope_type != "pixels" else "#export-start", Input).focus()
 
     def _today(self) -> date:
-        today = getattr(self.app, "today", None)
+        today = session_of(self).today
         return today if isinstance(today, date) else date.today()
 
     # --- events from widgets ---------------------------------------------------------------------
@@ -251,7 +252,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def _run_export(self, scope_type: ScopeType, scope: str, start: date, end: date, output: Path) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = session_of(self).api
         self._set_running(True)
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=None, progress=0)

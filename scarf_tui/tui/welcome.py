@@ -14,9 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from scarf_tui.tui.common.styles import style_path
+from scarf_tui.api.errors import ScarfError
 from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
+from scarf_tui.tui.common.errors import describe_error
+from scarf_tui.tui.common.messages import ServiceReady
+from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe
+from scarf_tui.tui.session import session_of
 
 INTRO = (
     "scarf-tui needs your Scarf API token. Find it on https://scarf.sh/user-account.\n"
@@ -53,8 +57,7 @@ class WelcomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Breadcrumbs).set_parts(["welcome"])
-        app = self.app
-        username = getattr(app, "username", None)
+        username = session_of(self).username
         if username:
             self.query_one("#username", Input).value = username
         self.query_one("#token", Input).focus()
@@ -83,31 +86,38 @@ class WelcomeScreen(Screen):
     @work(exclusive=True, group="welcome-check", exit_on_error=False, description="check the token")
     async def _check(self, token: Token, username: str | None) -> None:
         from scarf_tui.api import make_service
-        from scarf_tui.config import save_settings
-        from scarf_tui.tui.common.base_screen import describe_error
+        from scarf_tui.config import ConfigError, save_values
 
-        app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
-        service = None
+        session = session_of(self)
         try:
-            service = make_service(settings.api_url, token)
-            await service.list_packages()
-        except Exception as err:  # noqa: BLE001 - wrong token, no network, bad URL...
-            if service is not None:
-                await service.aclose()
-            message = describe_error(err)
-            self._status(Text.assemble(("⚠ ", "bold"), safe(message)), error=True)
-            app.notify(message, severity="error", markup=False)
+            service = make_service(session.settings.api_url, token)
+        except ScarfError as err:  # a bad URL from the config or the environment
+            self._failed(err)
             return
-        new_settings = replace(settings, token=token, username=username or settings.username)
         try:
-            path = save_settings(new_settings)
-        except Exception as err:  # noqa: BLE001 - keep going with the session, say why
-            app.notify(describe_error(err), severity="warning", markup=False)
+            await service.list_packages()
+        except ScarfError as err:  # wrong token, no network, a server that lies...
+            await service.aclose()
+            self._failed(err)
+            return
+        # Only what the user typed here goes into the file in use (--config / SCARF_TUI_CONFIG),
+        # never flags or environment overrides; other keys and comments stay as they were.
+        entered: dict[str, object] = {"token": token}
+        if username:
+            entered["username"] = username
+        try:
+            path = save_values(session.config_path, entered)
+        except (ConfigError, OSError) as err:  # keep going with the session, say why
+            self.app.notify(describe_error(err), severity="warning", markup=False)
         else:
-            app.notify(f"Token saved to {path}.", markup=False)
-        app.settings = new_settings  # type: ignore[attr-defined]
-        app.use_service(service, username=new_settings.username, owned=True)  # type: ignore[attr-defined]
+            self.app.notify(f"Token saved to {path}.", markup=False)
+        session.settings = replace(session.settings, token=token, username=username or session.settings.username)
+        self.post_message(ServiceReady(service, session.settings.username))
+
+    def _failed(self, err: BaseException) -> None:
+        message = describe_error(err)
+        self._status(Text.assemble(("⚠ ", "bold"), safe(message)), error=True)
+        self.app.notify(message, severity="error", markup=False)
 
     @on(Button.Pressed, "#demo")
     def action_demo(self) -> None:
@@ -116,12 +126,12 @@ class WelcomeScreen(Screen):
 
     @work(exclusive=True, group="welcome-demo", thread=True, exit_on_error=False)
     def _start_demo(self) -> None:
-        from scarf_tui.tui.app import DEMO_USERNAME
+        from scarf_tui.tui.run import start_demo_session
 
         app = self.app
         try:
-            service = app.start_demo()  # type: ignore[attr-defined]
-        except Exception as err:  # noqa: BLE001
+            service, username = start_demo_session(session_of(self).resources)
+        except (OSError, RuntimeError) as err:
             app.call_from_thread(self._status, f"The demo server did not start: {err}", error=True)
             return
-        app.call_from_thread(app.use_service, service, username=DEMO_USERNAME, owned=True)  # type: ignore[attr-defined]
+        app.call_from_thread(self.post_message, ServiceReady(service, username))

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
-from scarf_tui.demo.app import aggregate_chunks
+from scarf_tui.demo.common import aggregate_chunks
 from scarf_tui.demo.store import DemoStore
 
 from .host_app import ChartHostApp

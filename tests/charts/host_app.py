@@ -1,6 +1,5 @@
-"""A tiny host for ChartPane: the attributes the pane reads from its app (service, today,
-settings, username), a Footer for the keys, nothing else. Used by the Pilot and snapshot tests
-and for standalone development against the demo server:
+"""The shared pane host holding one ChartPane. Used by the Pilot and snapshot tests and for
+standalone development against the demo server:
 
     .venv/bin/python tests/charts/host_app.py [org-name]
 """
@@ -9,18 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from typing import Any
+
 import httpx
-from textual.app import App, ComposeResult
-from textual.widgets import Footer
 
 from scarf_tui.api import make_service
 from scarf_tui.api.service import ScarfService
+from scarf_tui.config import Settings
 from scarf_tui.tui.charts.pane import ChartPane
+from tests.pane_host import DEMO_BASE_URL, PaneHost
 
-DEMO_BASE_URL = "http://demo.invalid/api"
 
+class ChartHostApp(PaneHost):
+    """The shared pane host with one ChartPane as its body (read-only, as in the charts issue)."""
 
-class ChartHostApp(App[None]):
     def __init__(
         self,
         service: ScarfService,
@@ -30,39 +31,27 @@ class ChartHostApp(App[None]):
         scope_name: str = "acme",
         package_uuid: str | None = None,
         username: str | None = None,
-        settings: object | None = None,
+        settings: Settings | None = None,
         owns_service: bool = False,
     ) -> None:
-        super().__init__()
-        self.service = service
-        self.today = today
-        self.username = username
-        self.settings = settings
-        self.read_only = True
-        self._owns_service = owns_service
-        self._pane_args = (scope_kind, scope_name, package_uuid)
+        super().__init__(
+            service,
+            lambda: ChartPane(scope_kind, scope_name, package_uuid, id="charts"),
+            read_only=True,
+            today=today,
+            username=username,
+            settings=settings,
+            close_service=owns_service,
+            focus="ChartPane",
+        )
 
     @classmethod
-    def over_demo(cls, demo_app, token: str, **kwargs) -> ChartHostApp:
+    def over_demo(cls, demo_app: Any, token: str, **kwargs: Any) -> ChartHostApp:
         """A host whose own service talks to the demo ASGI app in-process (the service is made
         here and closed with the app, so it also works where pytest fixtures' loops do not reach,
         e.g. in snap_compare)."""
-        service = make_service(
-            DEMO_BASE_URL, token, transport=httpx.ASGITransport(app=demo_app), backoff=0.0
-        )
+        service = make_service(DEMO_BASE_URL, token, transport=httpx.ASGITransport(app=demo_app), backoff=0.0)
         return cls(service, owns_service=True, **kwargs)
-
-    def compose(self) -> ComposeResult:
-        kind, name, package = self._pane_args
-        yield ChartPane(kind, name, package, id="charts")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(ChartPane).focus()
-
-    async def on_unmount(self) -> None:
-        if self._owns_service:
-            await self.service.aclose()
 
 
 if __name__ == "__main__":

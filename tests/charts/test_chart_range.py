@@ -71,7 +71,7 @@ async def test_a_quarter_without_a_complete_day_says_so(demo_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         pane = app.query_one(ChartPane)
-        pane.set_range(preset_range("this quarter", app.today))
+        pane.set_range(preset_range("this quarter", app.session.today))
         await settle(pilot)
         assert pane.state == "empty"
         assert str(app.query_one("#charts-message").render()) == "No downloads in this quarter yet: it has no complete day."

@@ -4,6 +4,7 @@ escape back) must not steal the pane's or the dialog's keys."""
 from __future__ import annotations
 
 from scarf_tui.tui.app import ScarfApp
+from tests.tui.helpers import make_app
 from scarf_tui.config import Settings
 from scarf_tui.tui.organizations.members import MembersPane
 from scarf_tui.tui.packages.permissions import PermissionsPane
@@ -15,7 +16,7 @@ from .host import FIXED_TODAY
 
 
 def scarf_app(service, **kwargs) -> ScarfApp:
-    return ScarfApp(service, settings=Settings(), today=FIXED_TODAY, username="maintainer", **kwargs)
+    return make_app(service, **kwargs)
 
 
 async def test_permission_a_y_inside_package_screen(service, demo_store):
@@ -24,7 +25,7 @@ async def test_permission_a_y_inside_package_screen(service, demo_store):
     app = scarf_app(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_package(package, tab="permissions")
+        app.nav.open_package(package, tab="permissions")
         await settle(pilot)
         pane = app.screen.query_one(PermissionsPane)
         assert app.focused is pane.table
@@ -43,7 +44,7 @@ async def test_route_delete_inside_package_screen(service, demo_store):
     app = scarf_app(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_package(package, tab="routes")
+        app.nav.open_package(package, tab="routes")
         await settle(pilot)
         assert app.focused is app.screen.query_one(RoutesPane).table
         # ctrl+d on the routes table deletes the route, not the package
@@ -67,7 +68,7 @@ async def test_read_only_scarf_app_refuses(service, demo_store):
     app = scarf_app(service, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_package(package, tab="permissions")
+        app.nav.open_package(package, tab="permissions")
         await settle(pilot)
         for key in ("a", "b", "space", "n"):
             await pilot.press(key)

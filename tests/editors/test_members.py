@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scarf_tui.tui.organizations.members import MemberForm, MembersPane
 from scarf_tui.tui.common.confirm import ConfirmDialog
-from scarf_tui.tui.common.form import ChoicePicker
+from scarf_tui.tui.common.fields import ChoicePicker
 
 from .conftest import notifications, settle, table_rows
 from .host import EditorHost

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from scarf_tui.tui.organizations.form import OrganizationFormScreen
-from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen, delete_package_flow
+from scarf_tui.tui.packages import actions
+from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen
 from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .conftest import RequestLog, notifications, package_uuid, settle
@@ -209,18 +210,19 @@ async def test_delete_flow_in_a_worker_and_cancel(service, demo_store):
     app = EditorHost(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        worker = app.run_worker(delete_package_flow(app, package))
+        results: list[bool] = []
+        actions.delete_package(app.screen, package, done=results.append)
         await pilot.pause()
         assert isinstance(app.screen, DeletePackageScreen)
         await pilot.press("escape")
         await settle(pilot)
-        assert worker.result is False
+        assert results == [False]
         assert uuid in demo_store.packages
-        worker = app.run_worker(delete_package_flow(app, package))
+        actions.delete_package(app.screen, package, done=results.append)
         await pilot.pause()
         await pilot.press(*"roadrunner", "enter")
         await settle(pilot)
-        assert worker.result is True
+        assert results == [False, True]
     assert uuid not in demo_store.packages
 
 
@@ -256,9 +258,11 @@ async def test_read_only_refuses_package_writes(service, demo_store):
         assert app.screen is form  # no confirm dialog
         assert app.refused == 1
         await pilot.press("escape")
-        worker = app.run_worker(delete_package_flow(app, package))
+        results: list[bool] = []
+        actions.delete_package(app.screen, package, done=results.append)
         await settle(pilot)
-        assert worker.result is False
+        assert results == []  # refused before the dialog: nothing to report
+        assert app.refused == 2
         assert not isinstance(app.screen, DeletePackageScreen)
     assert len(demo_store.packages) == count
     assert demo_store.packages[uuid]["shortDescription"] == package.short_description

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import FIXED_TODAY, RANGE_END, RANGE_START, SMALL_NAME, read_csv
 from textual.widgets import Input, ProgressBar, Static
 
-from scarf_tui.tui.app import ScarfApp
-from scarf_tui.config import Settings
 from scarf_tui.exporting import AGGREGATE_COLUMNS, part_path
+from scarf_tui.tui.app import ScarfApp
 from scarf_tui.tui.export_screen import ExportScreen
+from tests.tui.helpers import make_app
 
-
-def make_app(service) -> ScarfApp:
-    return ScarfApp(service, settings=Settings(), today=FIXED_TODAY, username="maintainer")
+from .helpers import RANGE_END, RANGE_START, SMALL_NAME, read_csv
 
 
 def status_text(screen: ExportScreen) -> str:

@@ -8,19 +8,22 @@ import httpx
 from scarf_tui.api import make_service
 from scarf_tui.tui.app import ScarfApp
 from scarf_tui.config import Settings
+from scarf_tui.tui.session import Session
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app
 from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.store import DemoStore
+from tests.pane_host import FIXED_TODAY
 
-FIXED_TODAY = date(2026, 11, 20)  # the same anchor as tests/conftest.py
 
 
-def make_app(service, **kwargs) -> ScarfApp:  # noqa: ANN001
-    kwargs.setdefault("settings", Settings())
-    kwargs.setdefault("today", FIXED_TODAY)
-    kwargs.setdefault("username", "maintainer")
-    return ScarfApp(service, **kwargs)
+def make_app(service, *, close_service_on_exit: bool = False, **session) -> ScarfApp:  # noqa: ANN001, ANN003
+    """The real app over `service`, with a Session built from `session` (settings, today,
+    username, read_only, org...), defaulting to the demo's user and the fixed test day."""
+    session.setdefault("settings", Settings())
+    session.setdefault("today", FIXED_TODAY)
+    session.setdefault("username", "maintainer")
+    return ScarfApp(Session(service=service, **session), close_service_on_exit=close_service_on_exit)
 
 
 async def settle(pilot) -> None:  # noqa: ANN001

@@ -38,12 +38,12 @@ async def test_errors_on_every_browse_screen_keep_the_app_alive(app_factory, dem
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         demo_faults.error_rate = 1.0
-        app.open_orgs()
+        app.nav.open_orgs()
         await settle(pilot)
         assert isinstance(app.screen, OrganizationsScreen)
         await press(pilot, "r")  # refresh drops the cache, so the list request fails too
         assert "⚠" in status_text(app.screen.query_one(ResourceTable))
-        app.open_org("acme")
+        app.nav.open_org("acme")
         await settle(pilot)
         assert isinstance(app.screen, OrganizationScreen)
         assert "⚠" in str(app.screen.query_one("#details").render())

@@ -58,7 +58,7 @@ async def test_hostile_names_render_literally_and_do_nothing(hostile_store) -> N
             assert app.is_running
             assert app.clipboard == row.key
 
-            app.open_org(data.HOSTILE_ORG.name)
+            app.nav.open_org(data.HOSTILE_ORG.name)
             await settle(pilot)
             assert isinstance(app.screen, OrganizationScreen)
             details = rendered(app.screen.query_one("#details"))

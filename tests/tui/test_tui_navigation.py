@@ -229,7 +229,7 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
         await press(pilot, "e")
         assert isinstance(app.screen, PackageScreen)
         assert any("Read-only mode" in n.message for n in app._notifications)  # e refused
-        assert app.refuse_if_read_only() is True
+        assert app.session.refuses_write(app) is True
     assert set(demo_store.packages) == before
 
 

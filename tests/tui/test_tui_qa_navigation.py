@@ -73,7 +73,7 @@ async def test_clicking_an_organization_tab_focuses_its_table(app_factory) -> No
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_org("openlab")
+        app.nav.open_org("openlab")
         await settle(pilot)
         await pilot.click("Tab#--content-tab-org-packages")
         await settle(pilot)
@@ -145,7 +145,7 @@ async def test_export_command_opens_the_export_dialog_prefilled(app_factory, dem
         assert app.screen.query_one("#export-scope", Input).value == uuid
         await press(pilot, "escape")
         assert isinstance(app.screen, PackageScreen)
-        app.open_org("acme")
+        app.nav.open_org("acme")
         await settle(pilot)
         await press(pilot, "colon", *"export", "enter")
         assert isinstance(app.screen, ExportScreen)

@@ -17,7 +17,7 @@ async def test_a_pane_mounting_in_a_hidden_tab_does_not_switch_to_it(app_factory
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_org("openlab", tab="packages")
+        app.nav.open_org("openlab", tab="packages")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, OrganizationScreen) and screen.active_tab == "org-packages"

@@ -35,7 +35,7 @@ def _go(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
 def _open_org(name: str) -> Callable[[Pilot], Awaitable[None]]:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
-        pilot.app.open_org(name)
+        pilot.app.nav.open_org(name)
         await _steady(pilot)
 
     return run_before

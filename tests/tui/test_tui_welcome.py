@@ -44,7 +44,7 @@ async def test_welcome_checks_then_saves_the_token(live_server, tmp_path, monkey
         await pilot.press(*"demo")
         await press(pilot, "tab", *"maintainer", "enter")
         assert isinstance(app.screen, PackagesScreen)
-        assert app.username == "maintainer"
+        assert app.session.username == "maintainer"
         assert config.exists()
         assert stat.S_IMODE(config.stat().st_mode) == 0o600
         saved = tomllib.loads(config.read_text())

@@ -57,7 +57,7 @@ async def test_write_keys_open_the_editor_forms(app_factory) -> None:
         assert isinstance(app.screen, PackageFormScreen)
         assert app.screen.existing is not None and app.screen.existing.name == "widget-cli"
         await press(pilot, "escape")
-        app.open_org("acme")
+        app.nav.open_org("acme")
         await settle(pilot)
         assert isinstance(app.screen, OrganizationScreen)
         await press(pilot, "e")

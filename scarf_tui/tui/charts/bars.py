@@ -74,7 +74,7 @@ class ChartBars(Widget):
         other_style = self.get_component_rich_style("chart-bars--other")
         number_style = self.get_component_rich_style("chart-bars--number")
         out = Text(no_wrap=True, overflow="crop")
-        for i, ((label, n, pct), number) in enumerate(zip(self._rows, numbers)):
+        for i, ((label, n, pct), number) in enumerate(zip(self._rows, numbers, strict=True)):
             cell = Text(label)
             cell.truncate(label_w, overflow="ellipsis", pad=True)
             bar = bar_text(n / top * bar_w, bar_w)

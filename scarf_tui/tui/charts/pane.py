@@ -42,7 +42,6 @@ from scarf_tui.analytics import (
 )
 from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ScarfError
 from scarf_tui.domain import AggregateRow
-from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.charts.bars import ChartBars
 from scarf_tui.tui.charts.range_dialog import (
     DEFAULT_PRESET,
@@ -51,7 +50,9 @@ from scarf_tui.tui.charts.range_dialog import (
     DateRange,
     preset_range,
 )
+from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.session import session_of
 
 TOP_N = 10
 PROGRESS_EVERY = 500  # rows between progress updates (and a yield to the event loop)
@@ -173,7 +174,7 @@ class ChartPane(Vertical, can_focus=True):
 
     @property
     def today(self) -> date:
-        return getattr(self.app, "today", None) or date.today()
+        return session_of(self).today
 
     @property
     def date_range(self) -> DateRange:
@@ -233,7 +234,7 @@ class ChartPane(Vertical, can_focus=True):
     # -- loading --------------------------------------------------------------------------------
 
     def _stream(self, start: date, end: date) -> AsyncIterator[AggregateRow]:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = session_of(self).api
         if self.scope_kind == "org":
             return service.org_aggregates(self.scope_name, start, end)
         return service.user_aggregates(self.scope_name, start, end)
@@ -369,7 +370,8 @@ class ChartPane(Vertical, can_focus=True):
             partial = [b.label for b in buckets if b.partial]
             note = f" · {' and '.join(partial)} partial" if partial else ""
             self._subheader(
-                f"Downloads per {self.rollup.value} · total and {uniques_label(self.rollup, self._package_count())}{note}",
+                f"Downloads per {self.rollup.value} · total and "
+                f"{uniques_label(self.rollup, self._package_count())}{note}",
             )
             if self.show_table:
                 self._series_table(buckets)
@@ -414,12 +416,13 @@ class ChartPane(Vertical, can_focus=True):
         plt.clear_figure()
         xs = list(range(1, len(buckets) + 1))
         plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
-        plt.plot(xs, [b.uniques_sum_of_days for b in buckets], label=uniques_label(self.rollup, self._package_count()), marker="braille")
+        uniques = [b.uniques_sum_of_days for b in buckets]
+        plt.plot(xs, uniques, label=uniques_label(self.rollup, self._package_count()), marker="braille")
         ticks = _tick_positions(len(buckets), 6)
         plt.xticks([xs[i] for i in ticks], [_tick_label(buckets[i]) for i in ticks])
         top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
         y_ticks = _nice_ticks(top)
-        plt.yticks(y_ticks, [_compact(v) for v in y_ticks])
+        plt.yticks([float(v) for v in y_ticks], [_compact(v) for v in y_ticks])
         plt.ylim(0, y_ticks[-1])
         plot.refresh()
         self._set_body("charts-plot")

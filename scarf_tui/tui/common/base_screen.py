@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from scarf_tui.api.errors import ScarfError
 from scarf_tui.domain import Package
 from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
-
-if TYPE_CHECKING:
-    from scarf_tui.tui.app import ScarfApp
-
-
-def describe_error(err: BaseException) -> str:
-    """One readable sentence for any failure; the API layer already words its own."""
-    if isinstance(err, ScarfError):
-        return str(err)
-    return f"Unexpected error ({type(err).__name__}): {err}"
+from scarf_tui.tui.common.errors import notify_error
+from scarf_tui.tui.session import Session, session_of
 
 
 class BaseScreen(Screen):
@@ -34,8 +25,8 @@ class BaseScreen(Screen):
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
 
     @property
-    def scarf(self) -> ScarfApp:
-        return self.app  # type: ignore[return-value]
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
@@ -87,11 +78,9 @@ class BaseScreen(Screen):
         return None
 
     def show_error(self, err: BaseException, *, title: str = "") -> str:
-        message = describe_error(err)
-        self.app.notify(message, title=title, severity="error", markup=False)
-        return message
+        return notify_error(self, err, title=title)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.WRITE_ACTIONS and getattr(self.app, "read_only", False):
+        if action in self.WRITE_ACTIONS and self.session.read_only:
             return False
         return True

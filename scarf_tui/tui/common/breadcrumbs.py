@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.session import session_of
 
 SEPARATOR = " › "
 
@@ -39,14 +40,8 @@ class Breadcrumbs(Static):
 
     def set_parts(self, parts: Sequence[str]) -> None:
         self.parts = list(parts)
-        app = self.app
-        self.update(
-            crumbs_text(
-                self.parts,
-                user=getattr(app, "username", None),
-                read_only=bool(getattr(app, "read_only", False)),
-            )
-        )
+        session = session_of(self)
+        self.update(crumbs_text(self.parts, user=session.username, read_only=session.read_only))
 
     @property
     def path(self) -> str:

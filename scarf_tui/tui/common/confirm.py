@@ -19,8 +19,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from scarf_tui.tui.common.form import FieldError, error_sentence, notify_error, safe_text, style_file
-from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
+from scarf_tui.tui.common.fields import FieldError
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.text import safe_str, safe_text
+from scarf_tui.tui.session import session_of
 
 Change = tuple[str, str, str]
 
@@ -44,7 +47,7 @@ def changes_table(changes: Sequence[Change]) -> Table:
 class ConfirmDialog(ModalScreen[bool]):
     """Shows the exact change and asks yes or no. Dismisses True only on an explicit yes."""
 
-    CSS_PATH = style_file("confirm.tcss")
+    CSS_PATH = style_path("confirm.tcss")
     BINDINGS = [
         Binding("y,enter", "confirm", "Yes", id="confirm.yes"),
         Binding("n,escape", "cancel", "No", id="confirm.no"),
@@ -92,7 +95,7 @@ class TypeToConfirm(ModalScreen[bool]):
     Control characters cannot be typed, so the comparison uses the printable form of `expected`.
     """
 
-    CSS_PATH = style_file("confirm.tcss")
+    CSS_PATH = style_path("confirm.tcss")
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="type_confirm.cancel"),
     ]
@@ -158,10 +161,10 @@ class TypeToConfirm(ModalScreen[bool]):
         except Exception as err:  # noqa: BLE001 - every failure becomes a shown sentence
             self._busy = False
             box.loading = False
-            sentence = error_sentence(err)
+            sentence = describe_error(err)
             self.query_one("#type-confirm-error", FieldError).show(sentence)
-            notify_error(self, sentence)
-            service = getattr(self.app, "service", None)
+            notify_error(self, sentence, title=WRITE_FAILED)
+            service = session_of(self).service
             if service is not None:
                 service.invalidate()
             if self._on_failure is not None:

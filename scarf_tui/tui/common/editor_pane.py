@@ -18,14 +18,11 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowKey
 
-from scarf_tui.tui.common.form import (
-    error_sentence,
-    notify_error,
-    read_only,
-    read_style,
-    refuse_write,
-    safe_text,
-)
+from scarf_tui.api.service import ScarfService
+from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
+from scarf_tui.tui.common.styles import read_style
+from scarf_tui.tui.common.text import safe_text
+from scarf_tui.tui.session import session_of
 
 Item = TypeVar("Item")
 
@@ -66,7 +63,7 @@ class EditorPane(Widget, Generic[Item]):
 
     def status_text(self) -> Text:
         """The line under the title when nothing went wrong."""
-        if read_only(self):
+        if session_of(self).read_only:
             empty = "Nothing here. " if self.loaded and not self.items else ""
             return Text(f"{empty}Read-only mode: changes are switched off · r reload", style="dim")
         if self.loaded and not self.items:
@@ -98,8 +95,8 @@ class EditorPane(Widget, Generic[Item]):
         return self.query_one(".pane-table", DataTable)
 
     @property
-    def service(self) -> Any:
-        return self.app.service  # type: ignore[attr-defined]
+    def service(self) -> ScarfService:
+        return session_of(self).api
 
     @property
     def busy(self) -> bool:
@@ -126,7 +123,7 @@ class EditorPane(Widget, Generic[Item]):
 
     # --- bindings ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.WRITE_ACTIONS and read_only(self):
+        if action in self.WRITE_ACTIONS and session_of(self).read_only:
             return False  # hidden from the footer, and the key does nothing
         return True
 
@@ -136,7 +133,7 @@ class EditorPane(Widget, Generic[Item]):
 
     def may_write(self) -> bool:
         """True when a write may start now; otherwise tells the user why not."""
-        if refuse_write(self):
+        if session_of(self).refuses_write(self):
             return False
         if self._writing:
             self.app.notify("Still saving the previous change.", severity="warning")
@@ -157,9 +154,9 @@ class EditorPane(Widget, Generic[Item]):
             items = await self.fetch()
         except Exception as err:  # noqa: BLE001 - shown, never raised into the app
             self.table.loading = False
-            sentence = error_sentence(err)
+            sentence = describe_error(err)
             self._show_status(f"Could not load: {sentence} Press r to retry.")
-            notify_error(self, sentence)
+            notify_error(self, sentence, title=WRITE_FAILED)
             return False
         self.items = list(items)
         self.loaded = True
@@ -220,8 +217,8 @@ class EditorPane(Widget, Generic[Item]):
         try:
             await request()
         except Exception as err:  # noqa: BLE001 - shown, then the server's state is re-read
-            failure = error_sentence(err)
-            notify_error(self, failure)
+            failure = describe_error(err)
+            notify_error(self, failure, title=WRITE_FAILED)
             # The request may have half-happened (timeout, 5xx): forget cached reads.
             self.service.invalidate()
         else:

@@ -1,5 +1,5 @@
-"""Shared pieces of the write-side editors: safe text, inline field errors, a choice picker and
-the EditorForm base (validate -> confirm -> request in a worker -> dismiss with the result).
+"""EditorForm, the base of every create/edit form: validate -> confirm -> request in a worker
+-> dismiss with the result.
 
 A form never throws away what the user typed: client-side problems show under the field, and a
 refused request shows the server's sentence inside the still-open form.
@@ -7,9 +7,7 @@ refused request shows the server's sentence inside the still-open form.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -17,210 +15,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Static
 
-from scarf_tui.api.errors import ScarfError, ValidationFailed
-from scarf_tui.tui.common.text import safe, safe_str
+from scarf_tui.api.errors import ValidationFailed
+from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
+from scarf_tui.tui.common.fields import FieldError
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.text import safe_text
+from scarf_tui.tui.session import session_of
 
 T = TypeVar("T")
 D = TypeVar("D")
-
-# A deliberately loose check: the server is the judge of who exists; this only catches typos
-# that can never be an address (no '@', spaces, no dot in the host).
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-USERNAME = re.compile(r"^[^\s@/]+$")
-
-
-def style_file(name: str) -> str:
-    """Path of one of our .tcss files, installed or in a checkout."""
-    try:
-        from scarf_tui.tui.common.styles import style_path
-
-        path = style_path(name)
-        if Path(path).exists():
-            return path
-    except Exception:  # noqa: BLE001 - fall back to the checkout layout below
-        pass
-    return str(Path(__file__).resolve().parents[2] / "styles" / name)
-
-
-def read_style(name: str) -> str:
-    """The text of a .tcss file, for widgets (which take DEFAULT_CSS, not CSS_PATH)."""
-    try:
-        return Path(style_file(name)).read_text(encoding="utf-8")
-    except OSError:
-        return ""
-
-
-def safe_text(value: object, *, style: str = "") -> Text:
-    """Server text as a literal, escape-free rich Text (never markup)."""
-    return safe("" if value is None else value, style=style)
-
-
-def shown(value: object, *, empty: str = "—") -> str:
-    """Server text as a printable one-line str, with a visible stand-in for nothing."""
-    text = safe_str(value)
-    return text if text.strip() else empty
-
-
-def read_only(node: DOMNode) -> bool:
-    return bool(getattr(node.app, "read_only", False))
-
-
-def refuse_write(node: DOMNode) -> bool:
-    """True (and the user is told) when the app runs read-only and no write may start."""
-    app = node.app
-    refuse = getattr(app, "refuse_if_read_only", None)
-    if callable(refuse):
-        return bool(refuse())
-    if getattr(app, "read_only", False):
-        app.notify("Read-only mode: changes are switched off.", severity="warning")
-        return True
-    return False
-
-
-def error_sentence(err: BaseException) -> str:
-    """The one sentence a failure is shown as."""
-    if isinstance(err, ScarfError):
-        return str(err)
-    return f"Unexpected {type(err).__name__}: {safe_str(err)}"
-
-
-def notify_error(node: DOMNode, err: BaseException | str) -> None:
-    message = err if isinstance(err, str) else error_sentence(err)
-    node.app.notify(message, severity="error", markup=False, title="Change not saved")
-
-
-def validate_user_query(query: str) -> str | None:
-    """A permission's userQuery is an email or a username."""
-    query = query.strip()
-    if not query:
-        return "Enter an email address or a username."
-    if "@" in query:
-        return None if EMAIL.fullmatch(query) else f"{query} is not an email address."
-    if not USERNAME.fullmatch(query):
-        return "A username has no spaces or slashes."
-    return None
-
-
-def validate_username(name: str) -> str | None:
-    name = name.strip()
-    if not name:
-        return "Enter a username."
-    if not USERNAME.fullmatch(name):
-        return "A username has no spaces, '@' or slashes."
-    return None
-
-
-def validate_email(value: str, *, what: str = "The email") -> str | None:
-    value = value.strip()
-    if not value:
-        return f"{what} is required."
-    if not EMAIL.fullmatch(value):
-        return f"{what} {value!r} is not an email address."
-    return None
-
-
-def validate_required(value: str, *, what: str) -> str | None:
-    if not value.strip():
-        return f"{what} is required."
-    if any(ch in value for ch in "\x1b\x00\r\n"):
-        return f"{what} must not contain control characters."
-    return None
-
-
-def validate_name(value: str, *, what: str) -> str | None:
-    if problem := validate_required(value, what=what):
-        return problem
-    if any(ch.isspace() for ch in value.strip()):
-        return f"{what} must not contain spaces."
-    return None
-
-
-class FieldError(Static):
-    """The inline message under a field. Empty (and zero height) when the field is fine."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, classes="field-error", markup=False)
-        self._reveal_pending = False
-
-    def show(self, message: str | None, *, reveal: bool = False) -> None:
-        was_visible = self.has_class("-visible") and self.size.height > 0
-        self.update(Text(message or ""))
-        self.set_class(bool(message), "-visible")
-        if message and reveal:
-            if was_visible:
-                self.call_after_refresh(self.scroll_visible, animate=False)
-            else:
-                # Not laid out yet: scroll once it has its size (see on_resize).
-                self._reveal_pending = True
-
-    def on_resize(self) -> None:
-        if self._reveal_pending and self.has_class("-visible"):
-            self._reveal_pending = False
-            self.scroll_visible(animate=False)
-
-    @property
-    def message(self) -> str:
-        return str(self.content) if self.has_class("-visible") else ""
-
-
-class FormField(Vertical):
-    """Label, input widget, optional hint, inline error - one block per field."""
-
-    def __init__(self, label: str, widget: Widget, *, hint: str | None = None, id: str | None = None) -> None:
-        super().__init__(id=id, classes="form-field")
-        self._label = label
-        self._widget = widget
-        self._hint = hint
-
-    def compose(self) -> ComposeResult:
-        yield Label(Text(self._label), classes="field-label")
-        yield self._widget
-        if self._hint:
-            yield Static(Text(self._hint), classes="field-hint")
-        yield FieldError(id=f"{self._widget.id}-error" if self._widget.id else None)
-
-    @property
-    def error(self) -> FieldError:
-        return self.query_one(FieldError)
-
-
-class ChoicePicker(ModalScreen[str | None]):
-    """A small list of choices (permission levels, member roles). Enter picks, escape cancels."""
-
-    CSS_PATH = style_file("forms.tcss")
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
-    ]
-
-    def __init__(self, title: str, choices: Sequence[str], current: str | None = None) -> None:
-        super().__init__(classes="choice-picker")
-        self._title = title
-        self._choices = list(choices)
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box"):
-            yield Static(safe_text(self._title), id="picker-title")
-            yield OptionList(*(Option(c, id=c) for c in self._choices), id="picker-options")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        if self._current in self._choices:
-            options.highlighted = self._choices.index(self._current)
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class EditorForm(ModalScreen[T], Generic[T, D]):
@@ -231,7 +38,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
     `submit(draft)` (the request). `field_names` maps wire field names from a 422 to input ids.
     """
 
-    CSS_PATH = style_file("forms.tcss")
+    CSS_PATH = style_path("forms.tcss")
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
@@ -351,7 +158,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         if self._busy:
             self.app.notify("Still saving the previous request.", severity="warning")
             return
-        if refuse_write(self):
+        if session_of(self).refuses_write(self):
             return
         draft = self.collect()
         if draft is None:
@@ -360,8 +167,6 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         if not rows:
             self.show_form_error("Nothing changed.")
             return
-        from scarf_tui.tui.common.confirm import ConfirmDialog
-
         def confirmed(ok: bool | None) -> None:
             if ok:
                 self._send(draft)
@@ -385,15 +190,15 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         self.dismiss(result)
 
     def _show_failure(self, err: BaseException) -> None:
-        sentence = error_sentence(err)
+        sentence = describe_error(err)
         self.show_form_error(sentence)
-        notify_error(self, sentence)
+        notify_error(self, sentence, title=WRITE_FAILED)
         if isinstance(err, ValidationFailed):
             for wire_name, problems in err.field_errors.items():
                 input_id = self.field_names.get(wire_name)
                 if input_id and problems:
                     self.set_field_error(input_id, "; ".join(problems))
-        service = getattr(self.app, "service", None)
+        service = session_of(self).service
         if service is not None:
             # A timeout or 5xx may still have changed something: forget what we had cached.
             service.invalidate()

@@ -1,18 +1,26 @@
-"""Where packaged resources live."""
+"""The one place our .tcss files are found (styles/ at the top of the checkout, shipped in the
+wheel as the scarf_tui.styles package; see [tool.setuptools.package-dir] in pyproject.toml)."""
 
 from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
 
-# In a checkout (not installed), styles/ sits next to the scarf_tui package; the wheel ships it
-# as the scarf_tui.styles package (see [tool.setuptools.package-dir] in pyproject.toml).
 _CHECKOUT_STYLES = Path(__file__).resolve().parents[3] / "styles"
 
 
 def style_path(name: str) -> str:
-    """The path of a .tcss file shipped in the scarf_tui.styles package (top-level styles/)."""
+    """The path of a .tcss file, for a screen's CSS_PATH."""
     try:
-        return str(importlib.resources.files("scarf_tui.styles") / name)
+        path = Path(str(importlib.resources.files("scarf_tui.styles") / name))
     except ModuleNotFoundError:
-        return str(_CHECKOUT_STYLES / name)
+        path = _CHECKOUT_STYLES / name
+    return str(path if path.exists() else _CHECKOUT_STYLES / name)
+
+
+def read_style(name: str) -> str:
+    """The text of a .tcss file, for a widget's DEFAULT_CSS (widgets take no CSS_PATH)."""
+    try:
+        return Path(style_path(name)).read_text(encoding="utf-8")
+    except OSError:
+        return ""

@@ -44,3 +44,14 @@ def format_when(value: object) -> str:
         return safe_str(value)
     tz = getattr(value, "tzname", lambda: None)()
     return strftime("%Y-%m-%d %H:%M") + (f" {tz}" if tz else "")
+
+
+def safe_text(value: object, *, style: str = "") -> Text:
+    """Server text as a literal, escape-free rich Text (never markup)."""
+    return safe("" if value is None else value, style=style)
+
+
+def shown(value: object, *, empty: str = "—") -> str:
+    """Server text as a printable one-line str, with a visible stand-in for nothing."""
+    text = safe_str(value)
+    return text if text.strip() else empty

@@ -6,13 +6,17 @@ the organization's current name; without, a POST that makes the user its owner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from scarf_tui.domain import Organization, OrganizationDraft, validate_url
+from scarf_tui.domain import Organization, OrganizationDraft, validate_email, validate_name, validate_url
+from scarf_tui.tui.common.fields import FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_str, shown
 from scarf_tui.tui.packages.form import keep_original
-from scarf_tui.tui.common.form import EditorForm, FormField, shown, validate_email, validate_name
-from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.session import session_of
 
 
 class OrganizationFormScreen(EditorForm[Organization, OrganizationDraft]):
@@ -23,8 +27,8 @@ class OrganizationFormScreen(EditorForm[Organization, OrganizationDraft]):
         "billingEmail": "org-billing",
     }
 
-    def __init__(self, existing: Organization | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, existing: Organization | None = None, on_failure: Callable[[], object] | None = None) -> None:
+        super().__init__(on_failure=on_failure)
         self.existing = existing
         if existing is not None:
             self.form_title = f"Edit organization {shown(existing.name)}"
@@ -102,7 +106,7 @@ class OrganizationFormScreen(EditorForm[Organization, OrganizationDraft]):
         return rows
 
     async def submit(self, draft: OrganizationDraft) -> Organization:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = session_of(self).api
         if self.existing is not None:
             return await service.update_organization(self.existing.name, draft)
         return await service.create_organization(draft)

@@ -16,9 +16,11 @@ from textual.binding import Binding
 
 from scarf_tui.api.errors import NotFound
 from scarf_tui.domain import Organization
-from scarf_tui.tui.common.styles import style_path
-from scarf_tui.tui.common.base_screen import BaseScreen, describe_error
+from scarf_tui.tui.common.base_screen import BaseScreen
+from scarf_tui.tui.common.errors import describe_error
+from scarf_tui.tui.common.messages import OpenOrg
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
+from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe, safe_str
 
 COLUMNS = (
@@ -102,14 +104,14 @@ class OrganizationsScreen(BaseScreen):
 
     @work(exclusive=True, group="orgs-load", exit_on_error=False)
     async def _load(self) -> None:
-        app = self.scarf
-        service = app.service
+        session = self.session
+        service = session.api
         try:
             packages = await service.list_packages()
         except Exception as err:  # noqa: BLE001
             self.table.set_error(self.show_error(err))
             return
-        names = known_org_names([p.owner for p in packages], app.username, app.configured_orgs())
+        names = known_org_names([p.owner for p in packages], session.username, session.configured_orgs())
         counts = {name: sum(1 for p in packages if p.owner == name) for name in names}
 
         async def read(name: str) -> tuple[Organization | None, str | None, bool]:
@@ -125,21 +127,21 @@ class OrganizationsScreen(BaseScreen):
         results = await asyncio.gather(*(read(n) for n in names))
         rows = [
             org_row(name, source, counts[name], org, problem)
-            for (name, source), (org, problem, missing) in zip(names.items(), results)
+            for (name, source), (org, problem, missing) in zip(names.items(), results, strict=True)
             # an owner that is no organization is another user who shared a package
             if not (missing and source == "packages")
         ]
-        app.remember_names("org", names)
+        session.remember_names("org", names)
         self.table.set_rows(rows)
         if rows:
             self.table.table.move_cursor(row=0)
 
     @on(ResourceTable.Opened, "#orgs")
     def _open(self, event: ResourceTable.Opened) -> None:
-        self.scarf.open_org(event.item)
+        self.post_message(OpenOrg(event.item))
 
     def action_new_org(self) -> None:
-        if self.scarf.refuse_if_read_only():
+        if self.session.refuses_write(self):
             return
         from scarf_tui.tui.organizations.form import OrganizationFormScreen
 
@@ -147,8 +149,8 @@ class OrganizationsScreen(BaseScreen):
             if result:
                 name = getattr(result, "name", None)
                 if name:
-                    self.scarf.extra_orgs.append(name)
-                self.scarf.service.invalidate()
+                    self.session.extra_orgs.append(name)
+                self.session.api.invalidate()
                 self.reload()
 
         self.app.push_screen(OrganizationFormScreen(), created)

@@ -6,24 +6,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
-from scarf_tui.domain import Member, MemberRole
+from scarf_tui.domain import Member, MemberRole, validate_username
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane, level_text
-from scarf_tui.tui.common.form import (
-    ChoicePicker,
-    EditorForm,
-    FormField,
-    safe_text,
-    shown,
-    validate_username,
-)
+from scarf_tui.tui.common.fields import ChoicePicker, FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.session import session_of
 
 ROLES = [role.value for role in MemberRole]
 ROLE_STYLES = {"owner": "bold", "admin": "bold"}
@@ -39,8 +35,8 @@ class MemberForm(EditorForm[bool, tuple[str, MemberRole]]):
     confirm_title = "Change this membership?"
     field_names = {"username": "member-username", "role": "member-role"}
 
-    def __init__(self, org: str, current: dict[str, str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, org: str, current: dict[str, str], on_failure: Callable[[], object] | None = None) -> None:
+        super().__init__(on_failure=on_failure)
         self.org = org
         self.current = current
         self.form_title = f"Add a member to {shown(org)}"
@@ -67,7 +63,7 @@ class MemberForm(EditorForm[bool, tuple[str, MemberRole]]):
 
     async def submit(self, draft: tuple[str, MemberRole]) -> bool:
         username, role = draft
-        await self.app.service.upsert_member(self.org, username, role)  # type: ignore[attr-defined]
+        await session_of(self).api.upsert_member(self.org, username, role)
         return True
 
 

@@ -17,11 +17,13 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import Organization, Package
+from scarf_tui.tui.common.messages import OpenPackage
+from scarf_tui.tui.common.resource_table import ResourceTable
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.tabbed_screen import TabbedScreen
-from scarf_tui.tui.packages.table import PackageTable
-from scarf_tui.tui.common.resource_table import ResourceTable
 from scarf_tui.tui.common.text import format_when, safe
+from scarf_tui.tui.packages import actions
+from scarf_tui.tui.packages.table import PackageTable
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
@@ -135,7 +137,7 @@ class OrganizationScreen(TabbedScreen):
         details = self.query_one("#details", Static)
         details.loading = True
         try:
-            org = await self.scarf.service.get_organization(self.org_name)
+            org = await self.session.api.get_organization(self.org_name)
         except Exception as err:  # noqa: BLE001
             message = self.show_error(err)
             details.loading = False
@@ -184,11 +186,11 @@ class OrganizationScreen(TabbedScreen):
     @on(ResourceTable.Opened, "#org-package-table")
     def _open_package(self, event: ResourceTable.Opened) -> None:
         event.stop()
-        self.scarf.open_package(event.item)
+        self.post_message(OpenPackage(event.item))
 
     # --- writes -------------------------------------------------------------------------------
     def action_edit(self) -> None:
-        if self.scarf.refuse_if_read_only():
+        if self.session.refuses_write(self):
             return
         if self.organization is None:
             self.notify("The organization has not loaded yet.", severity="warning")
@@ -197,20 +199,15 @@ class OrganizationScreen(TabbedScreen):
 
         def edited(result: object) -> None:
             if result:
-                self.scarf.service.invalidate()
+                self.session.api.invalidate()
                 self._load()
 
         self.app.push_screen(OrganizationFormScreen(existing=self.organization), edited)
 
     def action_new_package(self) -> None:
-        if self.scarf.refuse_if_read_only():
-            return
-        from scarf_tui.tui.packages.form import PackageFormScreen
-
-        def created(result: object) -> None:
-            if result:
-                self.scarf.service.invalidate()
+        def created(result: Package | None) -> None:
+            if result is not None:
                 for table in self.query(PackageTable):
                     table.load()
 
-        self.app.push_screen(PackageFormScreen(org=self.org_name), created)
+        actions.create_package(self, org=self.org_name, done=created)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,15 +12,18 @@ from textual.widgets import Input
 from scarf_tui.domain import Domain, Package, validate_domain_name
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane
-from scarf_tui.tui.common.form import EditorForm, FormField, safe_text, shown
+from scarf_tui.tui.common.fields import FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.session import session_of
 
 
 class DomainForm(EditorForm[bool, str]):
     confirm_title = "Add this domain?"
     field_names = {"name": "domain-name"}
 
-    def __init__(self, package: Package, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, package: Package, on_failure: Callable[[], object] | None = None) -> None:
+        super().__init__(on_failure=on_failure)
         self.package = package
         self.form_title = f"New domain for {shown(package.name)}"
 
@@ -45,7 +48,7 @@ class DomainForm(EditorForm[bool, str]):
         return [("domain", "(none)", draft)]
 
     async def submit(self, draft: str) -> bool:
-        await self.app.service.create_domain(self.package.uuid, draft)  # type: ignore[attr-defined]
+        await session_of(self).api.create_domain(self.package.uuid, draft)
         return True
 
 

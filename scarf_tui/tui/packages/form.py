@@ -9,21 +9,27 @@ domain rules before anything is sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select, TextArea
 
-from scarf_tui.domain import LibraryType, Package, PackageDraft, validate_docker_urls, validate_url
-from scarf_tui.tui.common.confirm import TypeToConfirm
-from scarf_tui.tui.common.form import (
-    EditorForm,
-    FormField,
-    shown,
+from scarf_tui.domain import (
+    LibraryType,
+    Package,
+    PackageDraft,
+    validate_docker_urls,
     validate_name,
     validate_required,
+    validate_url,
 )
-from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.common.confirm import TypeToConfirm
+from scarf_tui.tui.common.fields import FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_str, shown
+from scarf_tui.tui.session import session_of
 
 LIBRARY_TYPES = [t.value for t in LibraryType]
 PYPI_SIMPLE = "https://pypi.org/simple/"
@@ -51,8 +57,13 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
         "repositoryUrl": "pkg-repo",
     }
 
-    def __init__(self, org: str | None = None, existing: Package | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        org: str | None = None,
+        existing: Package | None = None,
+        on_failure: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(on_failure=on_failure)
         self.org = org
         self.existing = existing
         if existing is not None:
@@ -92,7 +103,8 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
             type_select,
             hint="Locked: the type can't change after creation." if self.existing is not None else None,
         )
-        yield FormField("Website (optional)", Input(self._initial("website"), placeholder="https://example.com", id="pkg-website"))
+        website = Input(self._initial("website"), placeholder="https://example.com", id="pkg-website")
+        yield FormField("Website (optional)", website)
         yield FormField(
             "Long description (optional)",
             TextArea(self._initial("long_description", multiline=True), id="pkg-long", soft_wrap=True),
@@ -217,7 +229,7 @@ class PackageFormScreen(EditorForm[Package, PackageDraft]):
         return rows
 
     async def submit(self, draft: PackageDraft) -> Package:
-        service = self.app.service  # type: ignore[attr-defined]
+        service = session_of(self).api
         if self.existing is not None:
             return await service.update_package(self.existing.uuid, draft)
         if self.org:
@@ -231,7 +243,7 @@ class DeletePackageScreen(TypeToConfirm):
 
     def __init__(self, package: Package) -> None:
         async def delete() -> None:
-            await self.app.service.delete_package(package.uuid)  # type: ignore[attr-defined]
+            await session_of(self).api.delete_package(package.uuid)
 
         super().__init__(
             f"Delete package {shown(package.name)} ({shown(package.library_type, empty='no type')}, "
@@ -240,15 +252,3 @@ class DeletePackageScreen(TypeToConfirm):
             action=delete,
         )
         self.package = package
-
-
-async def delete_package_flow(app: App[object], package: Package) -> bool:
-    """Ask for the name, delete, return True when the server deleted the package.
-    Must run inside a worker (it waits for the dialog)."""
-    if getattr(app, "read_only", False):
-        refuse = getattr(app, "refuse_if_read_only", None)
-        if callable(refuse):
-            refuse()
-        return False
-    result = await app.push_screen(DeletePackageScreen(package), wait_for_dismiss=True)
-    return bool(result)

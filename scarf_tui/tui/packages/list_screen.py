@@ -6,10 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 
 from scarf_tui.domain import Package
-from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.base_screen import BaseScreen
-from scarf_tui.tui.packages.table import PackageTable
+from scarf_tui.tui.common.messages import OpenPackage
 from scarf_tui.tui.common.resource_table import ResourceTable
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.packages.table import PackageTable
 
 
 class PackagesScreen(BaseScreen):
@@ -47,10 +48,10 @@ class PackagesScreen(BaseScreen):
         if self.org:
             return self.org
         pkg = self.table.selected
-        if pkg is not None and pkg.owner != self.scarf.username:
+        if pkg is not None and pkg.owner != self.session.username:
             return pkg.owner
         return None
 
     @on(ResourceTable.Opened, "#packages")
     def _open(self, event: ResourceTable.Opened) -> None:
-        self.scarf.open_package(event.item)
+        self.post_message(OpenPackage(event.item))

@@ -21,9 +21,11 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import LibraryType, Package
+from scarf_tui.tui.common.messages import GoBack
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.tabbed_screen import TabbedScreen
-from scarf_tui.tui.common.text import format_when, safe, safe_str
+from scarf_tui.tui.common.text import format_when, safe
+from scarf_tui.tui.packages import actions
 
 # How long (x 50 ms) a tab's table may stay loading and still receive focus when it is ready:
 # longer than a slow read with retries, so a slow server does not leave keys going nowhere.
@@ -148,7 +150,7 @@ class PackageScreen(TabbedScreen):
         return self.package
 
     def context_org(self) -> str | None:
-        return self.package.owner if self.package.owner != self.scarf.username else None
+        return self.package.owner if self.package.owner != self.session.username else None
 
     # --- tabs ---------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
@@ -191,7 +193,7 @@ class PackageScreen(TabbedScreen):
         if tab == "charts":
             from scarf_tui.tui.charts.pane import ChartPane
 
-            kind = "user" if pkg.owner == self.scarf.username else "org"
+            kind = "user" if pkg.owner == self.session.username else "org"
             return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
         raise ValueError(f"no pane for tab {tab!r}")
 
@@ -209,7 +211,7 @@ class PackageScreen(TabbedScreen):
     @work(exclusive=True, group="package-load", exit_on_error=False)
     async def _reread(self) -> None:
         try:
-            pkg = await self.scarf.service.get_package(self.package.uuid)
+            pkg = await self.session.api.get_package(self.package.uuid)
         except Exception as err:  # noqa: BLE001
             message = self.show_error(err)
             self.query_one("#long-description", Static).update(
@@ -222,32 +224,19 @@ class PackageScreen(TabbedScreen):
 
     # --- writes -------------------------------------------------------------------------------
     def action_edit(self) -> None:
-        if self.scarf.refuse_if_read_only():
-            return
-        from scarf_tui.tui.packages.form import PackageFormScreen
-
-        def edited(result: object) -> None:
-            if result:
-                self.scarf.service.invalidate()
-                if isinstance(result, Package):
-                    self.package = result
-                    self.query_one(Overview).show(result)
+        def edited(result: Package | None) -> None:
+            if result is not None:
+                self.package = result
+                self.query_one(Overview).show(result)
                 self._reread()
 
-        self.app.push_screen(PackageFormScreen(existing=self.package), edited)
+        actions.edit_package(self, self.package, done=edited)
 
     def action_delete(self) -> None:
-        if self.scarf.refuse_if_read_only():
-            return
-        from scarf_tui.tui.packages.form import DeletePackageScreen
-        pkg = self.package
-
-        def done(deleted: bool | None) -> None:
-            self.scarf.service.invalidate()
+        def done(deleted: bool) -> None:
             if deleted:
-                self.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
-                self.scarf.go_back(reload=True)
+                self.post_message(GoBack(reload=True))
             else:
                 self._reread()
 
-        self.app.push_screen(DeletePackageScreen(pkg), done)
+        actions.delete_package(self, self.package, done=done)

@@ -7,24 +7,20 @@ a user found by email or username.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Select
 
-from scarf_tui.domain import Grant, GrantChange, Package, PermissionLevel
+from scarf_tui.domain import Grant, GrantChange, Package, PermissionLevel, validate_user_query
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane, level_text
-from scarf_tui.tui.common.form import (
-    ChoicePicker,
-    EditorForm,
-    FormField,
-    safe_text,
-    shown,
-    validate_user_query,
-)
+from scarf_tui.tui.common.fields import ChoicePicker, FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.session import session_of
 
 LEVELS = [level.value for level in PermissionLevel]
 LEVEL_STYLES = {"blocked": "bold red", "admin": "bold", "default": "dim"}
@@ -42,8 +38,10 @@ class GrantForm(EditorForm[bool, GrantChange]):
     confirm_title = "Set this permission?"
     field_names = {"userQuery": "grant-user", "permissionLevel": "grant-level"}
 
-    def __init__(self, package: Package, current: dict[str, str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, package: Package, current: dict[str, str], on_failure: Callable[[], object] | None = None
+    ) -> None:
+        super().__init__(on_failure=on_failure)
         self.package = package
         self.current = current
         self.form_title = f"Grant a permission on {shown(package.name)}"
@@ -70,7 +68,7 @@ class GrantForm(EditorForm[bool, GrantChange]):
         return [(draft.user_query, before, draft.level.value)]
 
     async def submit(self, draft: GrantChange) -> bool:
-        await self.app.service.set_permissions(self.package.uuid, [draft])  # type: ignore[attr-defined]
+        await session_of(self).api.set_permissions(self.package.uuid, [draft])
         return True
 
 

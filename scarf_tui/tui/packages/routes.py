@@ -7,7 +7,7 @@ the URL it is sent to. `x`/`ctrl+d` deletes the cursor row after a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +17,10 @@ from textual.widgets import Input, Static
 from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane
-from scarf_tui.tui.common.form import EditorForm, FormField, safe_text, shown
+from scarf_tui.tui.common.fields import FormField
+from scarf_tui.tui.common.form import EditorForm
+from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.session import session_of
 
 # A URL that passes every check, to tell template-path problems from outgoing-URL problems.
 _NEUTRAL_URL = "https://example.invalid/"
@@ -51,8 +54,8 @@ class RouteForm(EditorForm[bool, RouteDraft]):
     confirm_title = "Create this route?"
     field_names = {"templatePath": "route-template", "outgoingUrl": "route-outgoing"}
 
-    def __init__(self, package: Package, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, package: Package, on_failure: Callable[[], object] | None = None) -> None:
+        super().__init__(on_failure=on_failure)
         self.package = package
         self.form_title = f"New route for {shown(package.name)}"
 
@@ -90,7 +93,7 @@ class RouteForm(EditorForm[bool, RouteDraft]):
         ]
 
     async def submit(self, draft: RouteDraft) -> bool:
-        await self.app.service.create_route(self.package.uuid, draft)  # type: ignore[attr-defined]
+        await session_of(self).api.create_route(self.package.uuid, draft)
         return True
 
 

@@ -10,7 +10,6 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -20,8 +19,11 @@ from textual.message import Message
 from scarf_tui.analytics import last_n_days_by_package, sparkline
 from scarf_tui.api.errors import ExportNotEnabled, NotFound
 from scarf_tui.domain import AggregateRow, LibraryType, Package
+from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
 from scarf_tui.tui.common.text import safe, safe_str
+from scarf_tui.tui.packages import actions
+from scarf_tui.tui.session import session_of
 
 TREND_DAYS = 30
 TREND_WIDTH = 10  # characters; each one sums TREND_DAYS / TREND_WIDTH days
@@ -109,24 +111,22 @@ class PackageTable(ResourceTable):
 
     @work(exclusive=True, group="package-table-load", exit_on_error=False)
     async def _load_packages(self) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
+        session = session_of(self)
+        service = session.api
         try:
             if self.org is None:
                 packages = await service.list_packages()
             else:
                 packages = await service.list_org_packages(self.org)
         except Exception as err:  # noqa: BLE001 - any failure becomes the inline error state
-            from scarf_tui.tui.common.base_screen import describe_error
-
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
             self.set_error(message)
             return
         self.packages = packages
         self.loaded = True
-        app: Any = self.app
-        app.remember_names("package", (p.name for p in packages))
-        app.remember_names("org", (p.owner for p in packages if p.owner != app.username))
+        session.remember_names("package", (p.name for p in packages))
+        session.remember_names("org", (p.owner for p in packages if not session.is_me(p.owner)))
         self.set_rows([package_row(p) for p in packages])
         if self._select_after_load is not None:
             self.select_key(self._select_after_load)
@@ -137,8 +137,8 @@ class PackageTable(ResourceTable):
 
     @work(exclusive=True, group="package-table-trends", exit_on_error=False)
     async def _load_trends(self, packages: list[Package]) -> None:
-        app: Any = self.app
-        service, today = app.service, app.today
+        session = session_of(self)
+        service, today = session.api, session.today
         start, end = today - timedelta(days=TREND_DAYS), today
         owners: dict[str, list[Package]] = defaultdict(list)
         for pkg in packages:
@@ -149,7 +149,7 @@ class PackageTable(ResourceTable):
                 return [row async for row in rows if row.breakdown == "total"]
 
             try:
-                if owner == app.username:
+                if session.is_me(owner):
                     collected = await totals(service.user_aggregates(owner, start, end))
                 else:
                     try:
@@ -213,43 +213,30 @@ class PackageTable(ResourceTable):
 
     # --- writes -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.WRITE_ACTIONS and getattr(self.app, "read_only", False):
+        if action in self.WRITE_ACTIONS and session_of(self).read_only:
             return False
         if action == "delete_package" and self.selected is None:
             return None
         return super().check_action(action, parameters)
 
     def action_new_package(self) -> None:
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
-            return
-        from scarf_tui.tui.packages.form import PackageFormScreen
-        form = PackageFormScreen(org=self.org) if self.org else PackageFormScreen()
-        self.app.push_screen(form, self._after_create)
+        actions.create_package(self, org=self.org, done=self._after_create)
 
-    def _after_create(self, result: object) -> None:
-        if not result:
+    def _after_create(self, result: Package | None) -> None:
+        if result is None:
             return
-        self.app.service.invalidate()  # type: ignore[attr-defined]
-        if isinstance(result, Package):
-            self._select_after_load = result.uuid  # land on the new package once listed
+        self._select_after_load = result.uuid  # land on the new package once listed
         self.load()
         self.post_message(PackageTable.Changed())
 
     def action_delete_package(self) -> None:
-        if self.app.refuse_if_read_only():  # type: ignore[attr-defined]
-            return
         pkg = self.selected
         if pkg is None:
             return
-        from scarf_tui.tui.packages.form import DeletePackageScreen
 
-        def done(deleted: bool | None) -> None:
-            # The dialog ran the request (a refusal stays inside it with the server's sentence);
-            # either way, show what the server now holds.
-            if deleted:
-                self.app.notify(f"Deleted package {safe_str(pkg.name)}.", markup=False)
-            self.app.service.invalidate()  # type: ignore[attr-defined]
+        def done(deleted: bool) -> None:
+            # Deleted or not, show what the server now holds.
             self.load()
             self.post_message(PackageTable.Changed())
 
-        self.app.push_screen(DeletePackageScreen(pkg), done)
+        actions.delete_package(self, pkg, done=done)

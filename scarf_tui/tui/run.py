@@ -1,0 +1,45 @@
+"""The one way the CLI starts the TUI: build the Session, start the demo when asked, run."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from pathlib import Path
+
+from scarf_tui.api.service import ScarfService
+from scarf_tui.config import Settings
+from scarf_tui.tui.session import Session
+
+
+def start_demo_session(stack: contextlib.ExitStack, *, today: date | None = None) -> tuple[ScarfService, str]:
+    """The embedded demo server on a loopback socket (streaming needs a real socket), closed
+    with `stack`. Returns (service, demo username). The one door from the TUI into demo/."""
+    from scarf_tui.demo.start import start_demo
+
+    demo = start_demo(stack, today=today, api_version="v1")
+    return demo.service, demo.username
+
+
+def run_tui(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    org: str | None = None,
+    username: str | None = None,
+    config_path: Path | None = None,
+) -> int:
+    """Run the TUI until the user quits; returns the exit status. Without a token (and no
+    demo) the app opens on the Welcome screen."""
+    from scarf_tui.tui.app import ScarfApp
+
+    with contextlib.ExitStack() as stack:
+        session = Session(settings=settings, username=username, org=org, config_path=config_path)
+        if demo:
+            session.service, session.username = start_demo_session(stack)
+        elif settings.token:
+            from scarf_tui.api import make_service
+
+            session.service = make_service(settings.api_url, settings.token)
+        app = ScarfApp(session, close_service_on_exit=True)
+        app.run()
+        return app.return_code or 0

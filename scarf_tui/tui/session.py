@@ -1,0 +1,94 @@
+"""The typed state every screen and widget shares, and the one read-only gate.
+
+The App owns one `Session`; nodes reach it with `session_of(node)` instead of reading untyped
+attributes off `self.app`. Test hosts subclass `SessionApp` so panes and dialogs run unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.dom import DOMNode
+
+from scarf_tui.api.service import ScarfService
+from scarf_tui.config import Settings
+from scarf_tui.tui.common.text import safe_str
+
+READ_ONLY_SENTENCE = "Read-only mode: this change was refused."
+
+
+class NoService(RuntimeError):
+    """A screen asked for the service before the user logged in or opened the demo."""
+
+    def __init__(self) -> None:
+        super().__init__("Not connected yet: log in or open the demo first.")
+
+
+@dataclass
+class Session:
+    settings: Settings = field(default_factory=Settings)
+    service: ScarfService | None = None
+    username: str | None = None
+    read_only: bool = False
+    today: date = field(default_factory=date.today)
+    org: str | None = None
+    # The config.toml in use (from --config or SCARF_TUI_CONFIG); None means the default path.
+    config_path: Path | None = None
+    extra_orgs: list[str] = field(default_factory=list)
+    names: dict[str, set[str]] = field(default_factory=lambda: {"package": set(), "org": set()})
+    # What the session started and must stop on exit (a demo server opened from the welcome screen).
+    resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+
+    def __post_init__(self) -> None:
+        self.read_only = bool(self.read_only or self.settings.read_only)
+        self.username = self.username or self.settings.username
+
+    @property
+    def api(self) -> ScarfService:
+        """The service, for code that only runs once one exists."""
+        if self.service is None:
+            raise NoService()
+        return self.service
+
+    def refuses_write(self, node: DOMNode) -> bool:
+        """The one read-only gate: True (after telling the user) when a write must not start."""
+        if self.read_only:
+            node.app.notify(READ_ONLY_SENTENCE, severity="warning")
+            return True
+        return False
+
+    def configured_orgs(self) -> list[str]:
+        """`--org`, config's `orgs` and organizations created this session, each once."""
+        names: list[str] = []
+        for name in [*([self.org] if self.org else []), *self.settings.orgs, *self.extra_orgs]:
+            if name and name not in names:
+                names.append(name)
+        return names
+
+    def remember_names(self, kind: str, names: Iterable[str]) -> None:
+        """Names seen on screen, offered by the `:` command bar's completion."""
+        self.names.setdefault(kind, set()).update(safe_str(n) for n in names if n)
+
+    def known_names(self, kind: str) -> set[str]:
+        return self.names.get(kind, set())
+
+    def is_me(self, owner: str | None) -> bool:
+        return bool(owner) and owner == self.username
+
+
+class SessionApp(App[int]):
+    """An App that carries a Session: ScarfApp, and the test hosts for panes and dialogs."""
+
+    session: Session
+
+
+def session_of(node: DOMNode) -> Session:
+    app = node.app
+    if not isinstance(app, SessionApp):
+        raise TypeError(f"{type(app).__name__} carries no Session")
+    return app.session
