@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -60,10 +61,11 @@ def serve(
     *,
     hostile: bool = False,
     events_scale: int = 1,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Blocking: serve the demo dataset until interrupted. Faults default to $SCARF_DEMO_FAULTS."""
-    from scarf_tui.demo.app import create_app
-    from scarf_tui.demo.store import build_demo_store
+    """Blocking: serve the demo dataset (both API versions) until interrupted, or until ``stop``
+    is set. Faults default to $SCARF_DEMO_FAULTS. Started by start_demo, like --demo."""
+    from scarf_tui.demo.start import start_demo
 
     if faults is None:
         faults = faults_from_env()
@@ -73,12 +75,15 @@ def serve(
             "its tokens are public and anyone can change its data.",
             file=sys.stderr,
         )
-    app = create_app(build_demo_store(hostile=hostile, events_scale=events_scale, fleet=True), faults)
-    shown = f"[{host}]" if ":" in host else host
-    print(
-        f"Scarf demo server: API v2 at http://{shown}:{port}/v2, API v1 at http://{shown}:{port}/api  "
-        f"(faults: {faults.describe()})",
-        file=sys.stderr,
-    )
-    print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="off")
+    with contextlib.ExitStack() as stack:
+        session = start_demo(stack, scale=events_scale, hostile=hostile, faults=faults, host=host, port=port)
+        print(
+            f"Scarf demo server: API v2 at {session.origin}/v2, API v1 at {session.origin}/api  "
+            f"(faults: {faults.describe()})",
+            file=sys.stderr,
+        )
+        print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
+        try:
+            (stop or threading.Event()).wait()
+        except KeyboardInterrupt:
+            pass

@@ -54,6 +54,8 @@ def start_demo(
     store: DemoStore | None = None,
     token: str | None = None,
     username: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
 ) -> DemoSession:
     """Start the embedded server on 127.0.0.1 (an ephemeral port, closed with ``stack``) and
     return a DemoSession whose service speaks ``api_version`` ("v1" or "v2").
@@ -61,7 +63,8 @@ def start_demo(
     The dataset includes the "fleet" organization with 120+ packages (``store`` may bring another).
     ``scale`` multiplies the event volume; ``hostile`` adds packages with hostile names;
     ``store``/``faults`` let tests keep a handle on what the server holds and how it fails;
-    ``token`` signs in as another demo user (``username`` names that user)."""
+    ``token`` signs in as another demo user (``username`` names that user). ``host``/``port``
+    are for ``scarf-tui demo-server`` (port 0 picks a free one; ``origin`` tells which)."""
     from scarf_tui.api import make_service
     from scarf_tui.demo.app import create_app
     from scarf_tui.demo.server import running_server
@@ -71,7 +74,7 @@ def start_demo(
         raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
     if store is None:
         store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1, fleet=True)
-    served = stack.enter_context(running_server(create_app(store, faults)))
+    served = stack.enter_context(running_server(create_app(store, faults), host=host, port=port))
     origin = served.removesuffix("/api")
     base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
     service = make_service(base_url, token or DEMO_TOKEN, api_version=api_version, username=username or DEMO_USER)

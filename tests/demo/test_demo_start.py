@@ -46,3 +46,30 @@ async def test_start_demo_v2_serves_both_versions_from_one_port():
         answer = httpx.get(session.origin + "/api/v1/organizations/fleet/packages",
                            headers={"Authorization": "Bearer demo"}, timeout=5)
         assert answer.status_code == 200 and len(answer.json()) == 126
+
+
+def test_demo_server_serves_both_versions_until_stopped(capsys):
+    import re
+    import threading
+    import time
+
+    from scarf_tui.demo.faults import Faults
+    from scarf_tui.demo.server import serve
+
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, kwargs={"port": 0, "faults": Faults(), "stop": stop}, daemon=True)
+    thread.start()
+    found = None
+    for _ in range(500):  # wait for the banner (no timing is asserted)
+        found = re.search(r"API v2 at (http://127\.0\.0\.1:\d+)/v2, API v1 at \1/api", capsys.readouterr().err)
+        if found or not thread.is_alive():
+            break
+        time.sleep(0.02)
+    assert found is not None
+    origin = found.group(1)
+    headers = {"Authorization": "Bearer demo"}
+    assert httpx.get(origin + "/v2/users/maintainer", headers=headers, timeout=5).json()["type"] == "user"
+    assert httpx.get(origin + "/api/v1/organizations/fleet", headers=headers, timeout=5).status_code == 200
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
