@@ -21,7 +21,7 @@ from scarf_tui import __version__
 from scarf_tui.exit_codes import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
 
 if TYPE_CHECKING:
-    from scarf_tui.config import Token
+    from scarf_tui.config import Limits, Token
 
 # One exit-code table for every command: scarf_tui/exit_codes.py (and the README's "Exit codes").
 EXIT_USAGE = EXIT_BAD_INPUT
@@ -182,6 +182,7 @@ def run_login(args: argparse.Namespace) -> int:
     import getpass
 
     from scarf_tui.api.http import check_base_url, check_token
+    from scarf_tui.api.version import UnknownApiVersion, choose_version, effective_api_url
     from scarf_tui.config import Token, config_path, load_settings, save_values
 
     path = args.config or config_path()
@@ -189,11 +190,15 @@ def run_login(args: argparse.Namespace) -> int:
     settings = load_settings(path, env={})
     values: dict[str, object] = {}
     # Validated before anything is asked or saved, --no-verify or not.
-    api_url = check_base_url(args.api_url.strip() if args.api_url else settings.api_url)
+    api_url = check_base_url(args.api_url.strip() if args.api_url else effective_api_url(settings.api_url))
     if args.api_url:
         values["api_url"] = api_url
     if args.user and args.user.strip():
         values["username"] = args.user.strip()
+    try:
+        version = choose_version(api_url, flag=getattr(args, "api", None), config_value=settings.api_version)
+    except UnknownApiVersion as exc:
+        raise UsageProblem(str(exc)) from None
 
     if sys.stdin.isatty():
         text = getpass.getpass("Scarf API token (input hidden): ")
@@ -206,17 +211,19 @@ def run_login(args: argparse.Namespace) -> int:
     secret = values["token"] = Token(token)  # registered for redaction before any request
     del text, token  # no local of this frame holds the plain token while the check runs
     if not args.no_verify:
-        asyncio.run(_verify_token(api_url, secret))
+        asyncio.run(_verify_token(api_url, secret, version=version, limits=settings.limits))
     written = save_values(path, values)
     print(f"Saved the token to {written} (readable only by you).", file=sys.stderr)
     return EXIT_OK
 
 
-async def _verify_token(api_url: str, token: Token) -> None:
+async def _verify_token(
+    api_url: str, token: Token, *, version: str | None = None, limits: Limits | None = None
+) -> None:
     """One cheap authenticated GET; a rejected token raises AuthError (nothing is saved)."""
     from scarf_tui.api import make_service
 
-    service = make_service(api_url, token, max_retries=1)
+    service = make_service(api_url, token, max_retries=1, api_version=version, limits=limits)
     try:
         await service.list_packages()
     finally:

@@ -1,7 +1,7 @@
 """Settings: config.toml under the platform's config dir, overridden by the environment.
 
     api_url = "https://scarf.sh/api"   # or SCARF_API_URL
-    api_version = "v1"                 # "v1" or "v2"
+    api_version = "v2"                 # "v1" or "v2"; unset, the URL decides
     token = "..."                      # or SCARF_API_TOKEN; the file is kept at mode 0600
     username = "maintainer"            # or SCARF_USERNAME; v1 has no "who am I" endpoint
     orgs = ["acme"]                    # organizations to show
@@ -105,7 +105,7 @@ class Limits:
 @dataclass
 class Settings:
     api_url: str = DEFAULT_API_URL
-    api_version: str = "v1"
+    api_version: str | None = None  # "v1" or "v2"; None lets the URL decide (scarf_tui.api.version)
     token: Token | None = None
     username: str | None = None
     orgs: list[str] = field(default_factory=list)
@@ -331,7 +331,7 @@ def _write_private(target: Path, text: str, *, shown: Path) -> None:
 def settings_to_table(settings: Settings) -> dict[str, Any]:
     """The values of ``settings`` worth writing: defaults and unset values are left out."""
     table: dict[str, Any] = {"api_url": settings.api_url}
-    if settings.api_version != Settings.api_version:
+    if settings.api_version:
         table["api_version"] = settings.api_version
     if settings.token:
         table["token"] = settings.token.reveal()

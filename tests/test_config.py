@@ -177,7 +177,7 @@ def test_limits_have_documented_defaults_and_are_read_from_the_table(tmp_path: P
 
 
 def test_api_version_is_v1_or_v2(tmp_path: Path) -> None:
-    assert load_settings(tmp_path / "absent.toml", env={}).api_version == "v1"
+    assert load_settings(tmp_path / "absent.toml", env={}).api_version is None  # the URL decides
     assert load_settings(write(tmp_path / "config.toml", 'api_version = "v2"\n'), env={}).api_version == "v2"
 
 

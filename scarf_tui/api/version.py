@@ -130,6 +130,7 @@ def make_service_for(
 
     url = effective_api_url(getattr(settings, "api_url", None))
     version = choose_version(url, flag=api_version, env=env, config_value=getattr(settings, "api_version", None))
+    kwargs.setdefault("limits", getattr(settings, "limits", None))  # the [limits] table
     return make_service(
         url,
         token if token is not None else getattr(settings, "token", None),
