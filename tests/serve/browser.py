@@ -300,6 +300,10 @@ async def load_and_read(
             await page.call("Page.enable")
             await page.call("Runtime.enable")
             await page.call("Page.addScriptToEvaluateOnNewDocument", source=HOOK_SCRIPT)
+            width, height = browser.size
+            await page.call(
+                "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+            )
             await page.call("Page.navigate", url=url)
             text = await page.wait_for(READ_SCRIPT, lambda v: isinstance(v, str) and until(v), "the expected text")
             await page.wait_for(FOCUS_SCRIPT, lambda v: v is True, "a focused terminal")
