@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
 from pathlib import Path
 
-from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
 from scarf_tui.tui.session import Session
-
-
-def start_demo_session(stack: contextlib.ExitStack, *, today: date | None = None) -> tuple[ScarfService, str]:
-    """The embedded demo server on a loopback socket (streaming needs a real socket), closed
-    with `stack`. Returns (service, demo username). The one door from the TUI into demo/."""
-    from scarf_tui.demo.start import start_demo
-
-    demo = start_demo(stack, today=today, api_version="v1")
-    return demo.service, demo.username
 
 
 def run_tui(
@@ -35,6 +24,8 @@ def run_tui(
     with contextlib.ExitStack() as stack:
         session = Session(settings=settings, username=username, org=org, config_path=config_path)
         if demo:
+            from scarf_tui.tui.demo_door import start_demo_session
+
             session.service, session.username = start_demo_session(stack)
         elif settings.token:
             from scarf_tui.api import make_service

@@ -126,7 +126,7 @@ class WelcomeScreen(Screen):
 
     @work(exclusive=True, group="welcome-demo", thread=True, exit_on_error=False)
     def _start_demo(self) -> None:
-        from scarf_tui.tui.run import start_demo_session
+        from scarf_tui.tui.demo_door import start_demo_session
 
         app = self.app
         try:

@@ -1,0 +1,17 @@
+"""The one door from the TUI into the embedded servers (an import contract allows only this)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+from scarf_tui.api.service import ScarfService
+
+
+def start_demo_session(stack: contextlib.ExitStack, *, today: date | None = None) -> tuple[ScarfService, str]:
+    """The embedded demo server on a loopback socket (streaming needs a real socket), closed
+    with `stack`. Returns (service, the demo user's name)."""
+    from scarf_tui.demo.start import start_demo
+
+    demo = start_demo(stack, today=today, api_version="v1")
+    return demo.service, demo.username
