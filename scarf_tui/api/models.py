@@ -169,7 +169,7 @@ V1_MISSING = {
 }
 V2_MISSING = {
     "create_organization": "API v2 cannot create organizations; create one on scarf.sh.",
-    "permission_by_email": "API v2 finds users by username only, not by email.",
+    "permission_by_email": "API v2 finds users by username only, not by email: enter the Scarf username.",
     "blocked_level": "API v2 has no 'blocked' or 'default' level: remove the user's access instead.",
 }
 

@@ -336,6 +336,11 @@ class ScarfServiceV2Core(ScarfService):
                 raise ValidationFailed(
                     "The username must not be empty.", field_errors={"username": ["Must not be empty."]}
                 )
+            if "@" in change.user_query:
+                raise ValidationFailed(
+                    "API v2 finds users by username only, not by email: enter the Scarf username.",
+                    field_errors={"username": ["A username, not an email address."]},
+                )
             bodies.append((change.user_query, None if level in NO_GRANT_LEVELS else v2.level_to_v2(level)))
         path = await self._part(uuid, owner, "permissions")
         for username, wire_level in bodies:

@@ -310,3 +310,22 @@ async def http_error(request: Request, exc: Exception) -> Response:
     message = {404: "Not found.", 405: "Method not allowed."}.get(status, getattr(exc, "detail", "Error"))
     headers = getattr(exc, "headers", None)
     return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def package_part(
+    request: Request, user: DemoUser, allowed: tuple[str, ...], what: str, *, write: bool = False
+) -> tuple[DemoStore, str]:
+    """(store, package uuid) for a routes/domains request, after the access and kind checks."""
+    store = store_of(request)
+    uuid = request.path_params["package_id"]
+    package_for(store, uuid, user, write=write)
+    require_kind(store, uuid, allowed, what)
+    return store, uuid
+
+
+def remove_by_id(items: dict[str, list[dict]], uuid: str, item_id: str, what: str) -> Response:
+    """Delete the item ``item_id`` of a package's routes or domains (404 when absent)."""
+    if not any(item["id"] == item_id for item in items[uuid]):
+        raise error(404, f"{what} {item_id!r} was not found on this package.")
+    items[uuid] = [item for item in items[uuid] if item["id"] != item_id]
+    return no_content()

@@ -39,9 +39,10 @@ from scarf_tui.demo.common import (
     no_content,
     ok,
     package_for,
+    package_part,
     read_body,
     read_object,
-    require_kind,
+    remove_by_id,
     store_of,
     visible_org,
 )
@@ -335,25 +336,6 @@ async def set_permissions(request: Request, user: DemoUser) -> Response:
     for username, level in changes:
         store.permissions[uuid][username] = level
     return ok(request, permission_list(store, uuid))
-
-
-def package_part(
-    request: Request, user: DemoUser, allowed: tuple[str, ...], what: str, *, write: bool = False
-) -> tuple[DemoStore, str]:
-    """(store, package uuid) for a routes/domains request, after the access and kind checks."""
-    store = store_of(request)
-    uuid = request.path_params["package_id"]
-    package_for(store, uuid, user, write=write)
-    require_kind(store, uuid, allowed, what)
-    return store, uuid
-
-
-def remove_by_id(items: dict[str, list[dict]], uuid: str, item_id: str, what: str) -> Response:
-    """Delete the item ``item_id`` of a package's routes or domains (404 when absent)."""
-    if not any(item["id"] == item_id for item in items[uuid]):
-        raise error(404, f"{what} {item_id!r} was not found on this package.")
-    items[uuid] = [item for item in items[uuid] if item["id"] != item_id]
-    return no_content()
 
 
 @endpoint

@@ -177,3 +177,13 @@ async def test_v2_refuses_a_v1_only_level_other_than_blocked_or_default(v2, stor
     )
     await v2.set_permissions(uuid, [GrantChange("barbara", PermissionLevel.DEFAULT)])
     assert "barbara" not in store.permissions[uuid]  # "default" means no v2 grant: removed
+
+
+async def test_v2_asks_for_a_username_where_v1_takes_an_email(make, store):
+    uuid = uuid_of(store, "acme", "acme-downloads", "file")
+    await make("v1").set_permissions(uuid, [GrantChange("alan@example.com", PermissionLevel.MEMBER)])
+    assert store.permissions[uuid]["alan"] == "member"
+    with pytest.raises(ValidationFailed) as caught:
+        await make("v2").set_permissions(uuid, [GrantChange("ada@example.org", PermissionLevel.MEMBER)])
+    assert str(caught.value) == "API v2 finds users by username only, not by email: enter the Scarf username."
+    assert "ada" not in store.permissions[uuid]
