@@ -154,6 +154,12 @@ class ServiceInterface:
     async def delete_route(self, uuid: str, route_id: str, owner: str | None = None) -> None:
         raise self.unsupported("routes")
 
+    async def get_route(self, uuid: str, route_id: str, owner: str | None = None) -> Route:
+        raise self.unsupported("single_get")
+
+    async def get_domain(self, uuid: str, domain_id: str, owner: str | None = None) -> Domain:
+        raise self.unsupported("single_get")
+
     async def list_domains(self, uuid: str, owner: str | None = None) -> list[Domain]:
         raise self.unsupported("domains")
 

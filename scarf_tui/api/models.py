@@ -162,6 +162,7 @@ V1_MISSING = {
     "search": "Search needs the Scarf API v2; this account uses v1 (use / to filter the list).",
     "remove_access": "API v1 has no 'remove access': set the level to 'blocked' or 'default' instead.",
     "member_get": "API v1 has no single-member lookup; the member list shows the role.",
+    "single_get": "API v1 reads routes and domains as whole lists; the list shows this one.",
     "overview": "API v1 has no package overview; open a package to see its domains.",
     "rollups": "API v1 sends daily rows only; weekly and monthly unique counts need API v2.",
     "owner_events": "API v1 exports events per package or for all your pixels, not per owner.",

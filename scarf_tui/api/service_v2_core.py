@@ -365,6 +365,20 @@ class ScarfServiceV2Core(ScarfService):
         answer = await self._write("POST", path, what=f"package {_q(uuid)}", body=v2.route_to_v2(draft))
         return answer_as(v2.PackageRouteV2, v2.route_from_v2, answer)
 
+    async def get_route(self, uuid: str, route_id: str, owner: str | None = None) -> Route:
+        what = f"route {_q(route_id)} of package {_q(uuid)}"
+        return await self._get(
+            await self._part(uuid, owner, f"routes/{_seg(route_id)}"),
+            lambda d: v2.route_from_v2(parse_one(v2.PackageRouteV2, d, what=what)), what=what,
+        )
+
+    async def get_domain(self, uuid: str, domain_id: str, owner: str | None = None) -> Domain:
+        what = f"domain {_q(domain_id)} of package {_q(uuid)}"
+        return await self._get(
+            await self._part(uuid, owner, f"domains/{_seg(domain_id)}"),
+            lambda d: v2.domain_from_v2(parse_one(v2.DomainV2, d, what=what)), what=what,
+        )
+
     async def delete_route(self, uuid: str, route_id: str, owner: str | None = None) -> None:
         path = await self._part(uuid, owner, f"routes/{_seg(route_id)}")
         await self._write("DELETE", path, what=f"route {_q(route_id)} of package {_q(uuid)}")

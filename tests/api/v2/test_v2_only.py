@@ -183,3 +183,18 @@ async def test_hostile_names_stay_literal_on_v2():
         assert [(r.template_path, r.outgoing_url) for r in routes] == [data.HOSTILE_ROUTE]
     finally:
         await service.aclose()
+
+
+async def test_single_reads(v2, store):
+    uuid = uuid_of(store, "acme", "acme-downloads", "file")
+    first_route, first_domain = store.routes[uuid][0], store.domains[uuid][0]
+    route = await v2.get_route(uuid, first_route["id"])
+    assert (route.template_path, route.outgoing_url) == (first_route["templatePath"], first_route["outgoingUrl"])
+    assert (await v2.get_domain(uuid, first_domain["id"])).name == first_domain["name"]
+    (collection_id,) = [c for c, v in store.collections.items() if v["pattern"] == "acme/*"]
+    assert (await v2.get_collection("acme", collection_id)).public_domain == "cr.acme.example"
+    package = await v2.get_package(uuid, owner="acme")
+    assert (package.name, package.library_type) == ("acme-downloads", "file")
+    with pytest.raises(NotFound) as caught:
+        await v2.get_route(uuid, "no-such-route")
+    assert str(caught.value) == f"Route 'no-such-route' of package '{uuid}' was not found (404)."
