@@ -124,7 +124,7 @@ def error_code(body: bytes) -> tuple[str, str] | None:
         return None
     try:
         data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
         return None
     if not isinstance(data, dict) or not isinstance(data.get("code"), str) or not data["code"].strip():
         return None

@@ -195,3 +195,30 @@ async def test_a_trickling_answer_read_whole_is_bounded_by_the_timeout(connect, 
 async def test_answers_of_the_wrong_kind_are_one_sentence(connect, hostile, mode, call, sentence) -> None:
     error = await failure(connect, hostile, mode, call)
     assert str(error) == sentence
+
+
+@pytest.mark.parametrize(
+    ("status", "sentence"),
+    [
+        (400, "The server rejected the request (400) without saying why."),
+        (404, "Owner 'ada' was not found (404)."),
+        (422, "The server rejected the request (422) without saying why."),
+        (500, "Scarf had a server error (500); try again shortly."),
+    ],
+)
+async def test_a_deeply_nested_v2_error_body_is_one_sentence(status: int, sentence: str) -> None:
+    import httpx
+
+    from scarf_tui.api import make_service
+
+    deep = b'{"code": ' + b"[" * 30_000 + b"]" * 30_000 + b"}"
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=deep))
+    service = make_service(
+        "https://api.scarf.sh", SECRET, transport=transport, api_version="v2", max_retries=0, username="ada"
+    )
+    try:
+        with pytest.raises(ScarfError) as info:
+            await service.list_packages()
+    finally:
+        await service.aclose()
+    assert str(info.value) == sentence

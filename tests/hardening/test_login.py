@@ -140,3 +140,29 @@ def test_login_with_a_deeply_nested_config_is_one_sentence(tmp_path: Path) -> No
         2,
         f"scarf-tui: The config file {config} is nested too deeply to read.\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1/api", "is not a valid URL: its IPv6 address has no closing ']'."),
+        ("http://127.0.0.1:port/api", "is not a valid URL: its port 'port' is not a number."),
+    ],
+)
+@pytest.mark.parametrize("where", ["env", "flag", "config"])
+def test_the_tui_refuses_an_unusable_url_before_it_starts(tmp_path: Path, url: str, problem: str, where: str) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SCARF_")}
+    config = tmp_path / "config.toml"
+    environment.update(SCARF_TUI_CONFIG=str(config), SCARF_API_TOKEN=SECRET)
+    args = []
+    if where == "env":
+        environment["SCARF_API_URL"] = url
+    elif where == "flag":
+        args = ["--api-url", url]
+    else:
+        config.write_text(f'api_url = "{url}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "scarf_tui", *args], capture_output=True, text=True, env=environment, timeout=120,
+        cwd=ROOT, stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stderr, result.stdout) == (2, f"scarf-tui: The API URL {url!r} {problem}\n", "")
