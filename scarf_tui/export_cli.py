@@ -257,9 +257,10 @@ def run_export(args: argparse.Namespace, *, stdout: IO[str] | None = None, stder
         say(f"error: {problem}")
         return EXIT_AUTH
     except OSError as error:
-        say(f"error: {_os_error_sentence(error)}")
-        if request is not None and request.kind == "events" and request.files and request.files.part.exists():
-            say(f"the partial export is kept in {request.files.part} and the same command resumes it.")
+        files = request.files if request is not None else None
+        say(f"error: {_os_error_sentence(error, files.part if files else None)}")
+        if request is not None and request.kind == "events" and files and files.part.exists():
+            say(f"the partial export is kept in {files.part} and the same command resumes it.")
         return EXIT_FAILURE
     except Exception as error:  # noqa: BLE001 - the command's last line of defence: a sentence, never a traceback
         say(f"error: unexpected {type(error).__name__}: {error}")
@@ -420,10 +421,12 @@ def _silence_stdout() -> None:
         pass
 
 
-def _os_error_sentence(error: OSError) -> str:
+def _os_error_sentence(error: OSError, part: os.PathLike[str] | None) -> str:
     reason = error.strerror or str(error)
     if error.filename:
         return f"Could not write {os.fsdecode(error.filename)!r}: {reason}."
+    if part is not None:  # a write to the open FILE.part (a full disk) names no file itself
+        return f"Could not write {os.fspath(part)!r}: {reason}."
     return f"A file operation failed: {reason}."
 
 

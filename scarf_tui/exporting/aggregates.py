@@ -141,7 +141,7 @@ async def export_aggregates_to_file(
     on any later failure the .part is removed and the error propagates."""
     with locked_output(output, follow_symlink=follow_symlink) as files:
         fmt = fmt or format_for_path(files.final)
-        raw = open_part(files.part, keep=False)
+        raw = io.BufferedWriter(open_part(files.part, keep=False))
         try:
             with io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
                 count = await write_aggregates(rows, out, fmt, on_progress=on_progress)

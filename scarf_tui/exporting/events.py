@@ -27,7 +27,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Protocol
+from typing import Protocol
 
 from scarf_tui.api.csv_stream import NotCsv, csv_records, header_fields
 from scarf_tui.api.errors import (
@@ -43,7 +43,7 @@ from scarf_tui.domain import EVENT_COLUMNS, Package, event_window_count, event_w
 from scarf_tui.exporting.errors import HeaderChanged, NotEventsCsv, RangeTooLong
 from scarf_tui.exporting.events_state import ExportState, load_state, save_state, window_key
 from scarf_tui.exporting.progress import PROGRESS_EVERY_ROWS, ExportProgress, ProgressCallback, Throttle, day_range
-from scarf_tui.exporting.target import OutputFiles, locked_output, open_part, unlink_quietly
+from scarf_tui.exporting.target import OutputFiles, PartFile, locked_output, unlink_quietly
 
 # The default of ``[limits] max_windows``: about eight and a half years of 31-day windows.
 DEFAULT_MAX_WINDOWS = 100
@@ -207,11 +207,8 @@ async def _export_locked(
         progress = ExportProgress(result.windows_done, len(windows), rows, window, result.resumed_windows)
         throttle(progress, force=force)
 
-    part: IO[bytes] | None = open_part(files.part, keep=resumed)
+    part = PartFile(files.part, keep=resumed, offset=state.offset)
     try:
-        assert part is not None
-        part.truncate(state.offset)
-        part.seek(state.offset)
         if not resumed:
             save_state(files.sidecar, state)
         report(None, result.rows, force=True)
@@ -226,51 +223,36 @@ async def _export_locked(
             try:
                 written = await _write_window(part, source, scope, state, w_start, w_end, result.rows, report)
             except ScarfError as error:
-                part.flush()
-                part.truncate(state.offset)
-                part.seek(state.offset)
+                part.rollback()
                 result.failures.append(WindowFailure(w_start, w_end, str(error), error))
                 if isinstance(error, STOPPING_ERRORS):
                     result.stopped_by = error
                 continue
-            part.flush()
-            os.fsync(part.fileno())
             state.header = written.header
-            state.windows[key] = {"offset": written.offset, "rows": written.rows}
+            state.windows[key] = {"offset": part.commit(), "rows": written.rows}
             save_state(files.sidecar, state)
             result.windows_done += 1
             result.rows += written.rows
         report(None, result.rows, force=True)
         if result.complete:
-            finishing, part = part, None
-            _finish(finishing, files, state)
-        elif not state.windows:
-            part.close()
-            part = None
-            _discard(files)
+            _finish(part, files, state)
     finally:
-        if part is not None:
-            # Cancelled or failed mid-window: cut the partial window so FILE.part matches the
-            # sidecar, which describes the last complete window; keep nothing if there is none.
-            try:
-                part.flush()
-                part.truncate(state.offset)
-            finally:
-                part.close()
-            if not state.windows:
-                _discard(files)
+        # Cancelled, failed, or done: cut what is not committed (close is a no-op after _finish),
+        # and keep FILE.part only while it holds a complete window.
+        part.close()
+        if not state.windows:
+            _discard(files)
     return result
 
 
 @dataclass(frozen=True, slots=True)
 class _Written:
     header: list[str]
-    offset: int  # where the window ends in FILE.part
     rows: int
 
 
 async def _write_window(
-    part: IO[bytes],
+    part: PartFile,
     source: EventsCsvSource,
     scope: EventsScope,
     state: ExportState,
@@ -281,7 +263,6 @@ async def _write_window(
 ) -> _Written:
     """Append one window's rows to FILE.part as sent. Raises ScarfError (the caller cuts the
     window back out): the service's errors, NotEventsCsv, HeaderChanged."""
-    offset = state.offset
     header: list[str] | None = None
     id_index: int | None = None
     rows = 0
@@ -294,14 +275,14 @@ async def _write_window(
                 header = header_fields(fields)
                 _check_header(header, state.header, start, end)
                 if state.header is None:
-                    offset += _append(part, raw)
+                    _append(part, raw)
                 id_index = header.index("id") if "id" in header else None
                 continue
             if id_index is not None and id_index < len(fields) and (event_id := fields[id_index]):
                 if event_id in seen_ids:
                     continue
                 seen_ids.add(event_id)
-            offset += _append(part, raw)
+            _append(part, raw)
             rows += 1
             if rows % PROGRESS_EVERY_ROWS == 0:
                 report((start, end), rows_before + rows)
@@ -309,13 +290,11 @@ async def _write_window(
         raise NotEventsCsv(
             f"The events answer for {day_range(start, end)} is empty; an events CSV starts with a header line."
         )
-    return _Written(header, offset, rows)
+    return _Written(header, rows)
 
 
-def _append(part: IO[bytes], raw: bytes) -> int:
-    data = raw if raw.endswith(b"\n") else raw + b"\r\n"
-    part.write(data)
-    return len(data)
+def _append(part: PartFile, raw: bytes) -> None:
+    part.append(raw if raw.endswith(b"\n") else raw + b"\r\n")
 
 
 def _shown(header: list[str]) -> str:
@@ -351,16 +330,12 @@ def _check_header(header: list[str], first: list[str] | None, start: date, end: 
         )
 
 
-def _finish(part: IO[bytes], files: OutputFiles, state: ExportState) -> None:
+def _finish(part: PartFile, files: OutputFiles, state: ExportState) -> None:
     """Make FILE.part the final file (a header is written if no window ever had one)."""
-    try:
-        if state.header is None:
-            part.seek(state.offset)
-            part.write((",".join(EVENT_COLUMNS) + "\r\n").encode("ascii"))
-        part.flush()
-        os.fsync(part.fileno())
-    finally:
-        part.close()
+    if state.header is None:
+        part.append((",".join(EVENT_COLUMNS) + "\r\n").encode("ascii"))
+    part.commit()
+    part.close()
     os.replace(files.part, files.final)
     unlink_quietly(files.sidecar)
 

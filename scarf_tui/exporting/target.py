@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import io
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from scarf_tui.exporting.errors import OutputBusy, OutputRefused
 
@@ -171,7 +171,7 @@ def _refused(path: Path, exc: OSError) -> OutputRefused:
     return OutputRefused(f"Could not create {str(path)!r}: {exc.strerror or exc}.", path=path)
 
 
-def open_part(part: Path, *, keep: bool) -> IO[bytes]:
+def open_part(part: Path, *, keep: bool) -> io.FileIO:
     """FILE.part for reading and writing, never through a link and never a device or FIFO.
 
     keep=False starts a new, empty file (an old one is removed first, so a hard link or a file
@@ -193,10 +193,74 @@ def open_part(part: Path, *, keep: bool) -> IO[bytes]:
         if kind is not None:
             raise OutputRefused(f"{str(part)!r} is {kind}; remove it and try again.", path=part)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "r+b")
+        return io.FileIO(fd, "r+")  # unbuffered: what is written is in the file
     except BaseException:
         os.close(fd)
         raise
+
+
+class PartFile:
+    """FILE.part of an events export, appended to window by window.
+
+    Bytes collect in a buffer here and reach the file in ``commit`` (at the end of a window,
+    with fsync) or when the buffer is large. ``rollback`` and ``close`` cut the file back to the
+    last commit and drop the buffer, so a window that failed, was cancelled or met a full disk
+    leaves nothing of itself behind, not even in a buffer that a later flush could write."""
+
+    BUFFER_BYTES = 1 << 16
+
+    def __init__(self, path: Path, *, keep: bool, offset: int) -> None:
+        self._raw = open_part(path, keep=keep)
+        self._buffer = bytearray()
+        self.committed = offset
+        self.offset = offset
+        self._cut_back()
+
+    @property
+    def closed(self) -> bool:
+        return self._raw.closed
+
+    def append(self, data: bytes) -> None:
+        self._buffer += data
+        self.offset += len(data)
+        if len(self._buffer) >= self.BUFFER_BYTES:
+            self._write_buffer()
+
+    def commit(self) -> int:
+        """Write what is buffered, sync it, and make it the point rollback returns to."""
+        self._write_buffer()
+        os.fsync(self._raw.fileno())
+        self.committed = self.offset
+        return self.committed
+
+    def rollback(self) -> None:
+        self._buffer.clear()
+        self.offset = self.committed
+        self._cut_back()
+
+    def close(self) -> None:
+        if self._raw.closed:
+            return
+        try:
+            self.rollback()
+        finally:
+            self._raw.close()
+
+    def _write_buffer(self) -> None:
+        view = memoryview(self._buffer)
+        try:
+            while view:
+                written = self._raw.write(view)
+                if not written:  # a regular file takes at least one byte or raises; never spin
+                    raise OSError(errno.EIO, "the file took no more bytes")
+                view = view[written:]
+        finally:
+            view.release()
+        self._buffer.clear()
+
+    def _cut_back(self) -> None:
+        os.ftruncate(self._raw.fileno(), self.committed)
+        self._raw.seek(self.committed)
 
 
 def write_new_file(path: Path, data: bytes) -> None:
@@ -229,6 +293,7 @@ def unlink_quietly(path: Path) -> None:
 
 __all__ = [
     "OutputFiles",
+    "PartFile",
     "check_output",
     "lock_path",
     "locked_output",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from scarf_tui.exit_codes import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK
+from scarf_tui.exit_codes import EXIT_BUSY, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK
 from scarf_tui.export_cli import export_main
 from scarf_tui.exporting import locked_output
 
@@ -144,3 +144,34 @@ def test_ctrl_c_before_any_window_finished_says_nothing_was_kept(token_env):
     assert export.returncode == EXIT_INTERRUPTED
     assert err == "scarf-tui export: interrupted; nothing was kept.\n"
     assert list(token_env.iterdir()) == []
+
+
+# Runs the CLI in a process whose files may grow to 4 KiB: a write past that fails (EFBIG) instead
+# of killing the process, the way a full disk fails a write. (Set inside the child, not with
+# preexec_fn, which is unsafe while the test's server thread runs.)
+LIMITED_CLI = (
+    "import resource, runpy, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)); sys.argv = ['scarf-tui', *sys.argv[1:]]; "
+    "runpy.run_module('scarf_tui', run_name='__main__')"
+)
+
+
+def test_a_write_that_fails_mid_window_keeps_the_finished_windows_and_says_so(token_env):
+    big_row = b"pixel fetch,2026-02-05T00:00:00Z," + b"x" * 10_000 + b"\r\n"
+    script = EventsScript({JAN: Answer([b"".join(JAN_BODY)]), FEB: Answer([b"type,time,id\r\n", big_row])})
+
+    with serving(script) as base_url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SCARF_")}
+        env.update(SCARF_TUI_CONFIG=str(token_env / "no-config.toml"), SCARF_API_TOKEN=TOKEN)
+        export = subprocess.run(
+            [sys.executable, "-c", LIMITED_CLI, "export", *events_argv(base_url)],
+            cwd=token_env, env=env, capture_output=True, text=True, timeout=120,
+        )
+
+    assert export.returncode == EXIT_FAILURE, export.stderr
+    assert export.stderr.endswith(
+        "scarf-tui export: error: Could not write 'e.csv.part': File too large.\n"
+        "scarf-tui export: the partial export is kept in e.csv.part and the same command resumes it.\n"
+    )
+    assert (token_env / "e.csv.part").read_bytes() == b"".join(JAN_BODY)  # January whole, nothing of February
+    assert not (token_env / "e.csv").exists()
