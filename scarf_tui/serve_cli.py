@@ -13,7 +13,6 @@ per-run access key in front of every route; this module checks the options, bind
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import secrets
 import shlex
@@ -136,6 +135,8 @@ def run_serve(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr
         flush=True,
     )
     try:
+        import asyncio
+
         asyncio.run(serve_forever(server, sock))
     except KeyboardInterrupt:
         pass

@@ -17,7 +17,6 @@ The exit codes are every command's (scarf_tui.exit_codes).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import re
 import sys
@@ -247,6 +246,8 @@ def run_stats(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr
     try:
         request = parse_request(args)
         with _target(args) as (service, username):
+            import asyncio
+
             stats = asyncio.run(_compute_and_close(service, request, username, args.owner))
         render(stats, out, terminal=_isatty(out))
         out.flush()
