@@ -163,3 +163,21 @@ def test_server_text_in_a_changed_header_is_shown_without_control_characters(tok
     assert code == EXIT_FAILURE
     assert "\x1b" not in err and "\x07" not in err
     assert "(new: redbell)" in err and "this window's is 'type,time,id,redbell'" in err
+
+
+def test_a_quote_that_never_closes_is_cut_off_at_the_record_limit(token_env, capsys):
+    # Every line is short, but an open quote makes them one record that would grow without end.
+    endless_field = [b'type,time,id\r\npixel fetch,2026-01-05T00:00:00Z,"'] + [b"x" * 1023 + b"\n"] * 1100
+    script = EventsScript(default=Answer([b"".join(endless_field)]))
+
+    with serving(script) as base_url:
+        code, err = run(base_url, capsys)
+
+    sentence = "An events CSV record is longer than 1,024 KB; the answer is not usable."
+    assert code == EXIT_FAILURE
+    assert err == (
+        f"{PREFIX}2026-01-01..2026-01-31 failed: {sentence}\n"
+        f"{PREFIX}2026-02-01..2026-02-28 failed: {sentence}\n"
+        f"{PREFIX}nothing was kept.\n"
+    )
+    assert list(token_env.iterdir()) == []
