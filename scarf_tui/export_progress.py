@@ -9,12 +9,12 @@ Only text made here is shown (counts, dates); descriptions are never read as mar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typing import IO, TYPE_CHECKING
 
 from scarf_tui.exporting import EventsExportResult, ExportProgress, HeaderChanged, day_range
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def is_terminal(stream: IO[str]) -> bool:
@@ -25,6 +25,10 @@ def is_terminal(stream: IO[str]) -> bool:
 
 
 def _progress(stream: IO[str], *, windows: bool) -> Progress:
+    # Imported here, when a bar is drawn: `scarf-tui --help` need not load Rich.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(file=stream, force_terminal=True, highlight=False, markup=False, emoji=False)
     columns = [TextColumn("{task.description}", markup=False), BarColumn()]
     if windows:
