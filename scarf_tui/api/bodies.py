@@ -1,6 +1,7 @@
 """Reading a response body within limits: decompression in bounded steps, a size cap, a line
-cap, a stall limit. Pure async-iterator plumbing over byte chunks; the HTTP client (http.py)
-wires it to httpx and supplies the sentences.
+cap, a stall limit, and JSON decoding that survives any nesting and cuts secrets out. Pure
+async-iterator plumbing over byte chunks; the HTTP client (http.py) wires it to httpx and
+supplies the sentences.
 
 Each tool raises the ScarfError its caller hands it, so the sentence names the setting
 (``limits.max_body_mb`` and friends) where the setting is known.
@@ -9,11 +10,13 @@ Each tool raises the ScarfError its caller hands it, so the sentence names the s
 from __future__ import annotations
 
 import asyncio
+import json
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 from scarf_tui.api.errors import InvalidResponse, ScarfError, sanitize
-from scarf_tui.redaction import scrubber
+from scarf_tui.redaction import may_hold_secret, redact_json, scrubber
 
 # No single decompression step yields more than this, so a gzip bomb is stopped at a cap
 # instead of after it has filled memory.
@@ -166,3 +169,34 @@ async def paced(
             waited, seen = 0.0, 0
         yield chunk
         chunk = b""  # no server bytes linger in this frame's locals (a crash dump shows them)
+
+
+def decode_json(content: bytes, subject: str) -> Any:
+    """JSON from a server, with registered secrets cut out of its strings; InvalidResponse
+    naming ``subject`` ("The server's answer to GET /v1/packages") when it is not JSON or is
+    nested too deeply to read."""
+    try:
+        data = json.loads(content)
+        return redact_json(data) if may_hold_secret(content) else data
+    except RecursionError:
+        failure = f"{subject} is nested too deeply to read."
+    except (ValueError, UnicodeDecodeError):
+        failure = f"{subject} was not valid JSON."
+    raise InvalidResponse(failure)
+
+
+def decode_json_line(line: bytes, label: str, *, cut: bool = False) -> Any:
+    """One NDJSON line of the ``label`` data, with registered secrets cut out of its strings.
+    ``cut``: the stream ended inside this line (it has no line end), so an unreadable line
+    means the data is incomplete."""
+    try:
+        obj = json.loads(line)
+        return redact_json(obj) if may_hold_secret(line) else obj
+    except RecursionError:
+        failure = f"A line of the {label} is nested too deeply to read."
+    except ValueError:
+        if cut:
+            failure = f"The stream was cut in the middle of a line of the {label}; the data is incomplete."
+        else:
+            failure = f"A line of the {label} is not valid JSON."
+    raise InvalidResponse(failure)

@@ -14,7 +14,6 @@ expands past the cap; a stream line stops at ``max_line_kb``; a stream that deli
 from __future__ import annotations
 
 import asyncio
-import json as jsonlib
 import random
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -24,7 +23,15 @@ from typing import Any, Protocol
 import httpx
 
 from scarf_tui import __version__
-from scarf_tui.api.bodies import BodyDecoder, paced, read_capped, read_truncated, split_lines
+from scarf_tui.api.bodies import (
+    BodyDecoder,
+    decode_json,
+    decode_json_line,
+    paced,
+    read_capped,
+    read_truncated,
+    split_lines,
+)
 from scarf_tui.api.errors import (
     AuthError,
     ConnectionFailed,
@@ -38,7 +45,7 @@ from scarf_tui.api.errors import (
 )
 from scarf_tui.api.urls import check_base_url, is_in_process, is_loopback_host
 from scarf_tui.config import DEFAULT_API_URL, Limits
-from scarf_tui.redaction import may_hold_secret, redact_bytes, redact_json, register_secret
+from scarf_tui.redaction import redact_bytes, register_secret
 
 USER_AGENT = f"scarf-tui/{__version__}"
 DEFAULT_TIMEOUT = 15.0
@@ -417,37 +424,6 @@ async def _decoded(response: httpx.Response) -> AsyncIterator[bytes]:
             yield piece
     if tail := decoder.flush():
         yield tail
-
-
-def decode_json(content: bytes, subject: str) -> Any:
-    """JSON from a server, with registered secrets cut out of its strings; InvalidResponse
-    naming ``subject`` ("The server's answer to GET /v1/packages") when it is not JSON or is
-    nested too deeply to read."""
-    try:
-        data = jsonlib.loads(content)
-        return redact_json(data) if may_hold_secret(content) else data
-    except RecursionError:
-        failure = f"{subject} is nested too deeply to read."
-    except (ValueError, UnicodeDecodeError):
-        failure = f"{subject} was not valid JSON."
-    raise InvalidResponse(failure)
-
-
-def decode_json_line(line: bytes, label: str, *, cut: bool = False) -> Any:
-    """One NDJSON line of the ``label`` data, with registered secrets cut out of its strings.
-    ``cut``: the stream ended inside this line (it has no line end), so an unreadable line
-    means the data is incomplete."""
-    try:
-        obj = jsonlib.loads(line)
-        return redact_json(obj) if may_hold_secret(line) else obj
-    except RecursionError:
-        failure = f"A line of the {label} is nested too deeply to read."
-    except ValueError:
-        if cut:
-            failure = f"The stream was cut in the middle of a line of the {label}; the data is incomplete."
-        else:
-            failure = f"A line of the {label} is not valid JSON."
-    raise InvalidResponse(failure)
 
 
 def _reason(exc: Exception, secret: str | None) -> str:
