@@ -138,3 +138,24 @@ async def test_empty_403_and_404_become_sentences(v2, make):
     with pytest.raises(AuthError) as refused:
         await linus.update_organization("fleet", OrganizationDraft("fleet", "d", "a@b.example"))
     assert str(refused.value) == "This account is not allowed to access organization 'fleet' (403)."
+
+
+async def test_a_server_that_echoes_the_token_never_shows_it():
+    """A fault shape the embedded server can't produce: an error message quoting the token."""
+    secret = "tok-very-secret-123"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(422, json={"code": "shiny-new-code", "message": f"bad token {secret}"})
+
+    from scarf_tui.api import make_service
+
+    service = make_service("https://api.scarf.sh", secret, transport=httpx.MockTransport(answer),
+                           api_version="v2", username="me", backoff=0.0, max_retries=0)
+    try:
+        with pytest.raises(ValidationFailed) as caught:
+            await service.list_org_packages("acme")
+    finally:
+        await service.aclose()
+    assert secret not in str(caught.value) and secret not in repr(caught.value)
+    assert str(caught.value).startswith("The server refused the request (422, shiny-new-code): bad token ")
+    assert secret not in repr(service)
