@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 
-from scarf_tui.api.errors import InvalidResponse, sanitize
+from scarf_tui.api.errors import InvalidResponse, ValidationFailed, sanitize
 from scarf_tui.api.http import ApiClient
 from scarf_tui.api.v2_errors import error_from_v2_body
 
@@ -88,7 +88,15 @@ async def iter_raw_pages(
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     pages = 0
     while True:
-        data = await api.request_json("GET", path, params=query, what=what)
+        try:
+            data = await api.request_json("GET", path, params=query, what=what)
+        except ValidationFailed:
+            if pages or "per_page" not in query:
+                raise
+            # A server that refuses our page size gets its own default (the links still lead on).
+            query = {k: v for k, v in query.items() if k != "per_page"}
+            data = await api.request_json("GET", path, params=query, what=what)
+            per_page = 0
         pages += 1
         if isinstance(data, list):  # a bare array: the whole list
             yield data, True
@@ -103,7 +111,8 @@ async def iter_raw_pages(
         yield data["results"], False
         current = urljoin(base_url.rstrip("/") + "/", path.lstrip("/"))
         path, query = next_request(link, current, base_url)
-        query.setdefault("per_page", str(per_page))  # some servers fall back to a small page
+        if per_page:
+            query.setdefault("per_page", str(per_page))  # some servers fall back to a small page
         key = (path, tuple(sorted(query.items())))
         if key in seen or pages >= MAX_PAGES:
             raise InvalidResponse(

@@ -115,3 +115,28 @@ async def test_over_a_socket_the_fleet_lists_in_full_on_both_versions():
             session = start_demo(stack, today=TODAY, api_version=version)
             async with session.service as service:
                 assert len(await service.list_org_packages("fleet")) == count
+
+
+async def test_a_server_refusing_our_page_size_gets_its_own():
+    """Another server's shape: per_page above its limit is a 400; its default pages still lead on."""
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.params.get("per_page") == str(MAX_PER_PAGE):
+            return httpx.Response(400, json={"message": "per_page must be at most 50"})
+        after = int(request.url.params.get("after", "0"))
+        items = [{"id": f"p{i}", "name": f"pkg-{i}", "owner": "big", "type": "npm"} for i in range(after, after + 50)]
+        links = {"next": f"/v2/packages/big?after={after + 50}"} if after + 50 < 128 else {}
+        return httpx.Response(200, json={"results": items[: 128 - after], "_links": links})
+
+    from scarf_tui.api import make_service
+
+    service = make_service("https://api.scarf.sh", "t", transport=httpx.MockTransport(answer), api_version="v2",
+                           username="me", backoff=0.0)
+    try:
+        packages = await service.list_org_packages("big")
+    finally:
+        await service.aclose()
+    assert len(packages) == 128 and len({p.uuid for p in packages}) == 128
+    assert seen[0].endswith("per_page=100") and "per_page" not in seen[1]
