@@ -123,12 +123,17 @@ def make_service_for(
     **kwargs: Any,
 ) -> ScarfService:
     """A ScarfService for a Settings object (scarf_tui.config.Settings or anything with
-    ``api_url``, ``token``, ``username``, ``orgs`` and optionally ``api_version``):
+    ``api_url``, ``token``, ``username``, ``orgs`` and optionally ``api_version``, ``limits``,
+    ``concurrency``):
     the version chosen by ``choose_version`` (``api_version`` is the --api flag), the URL read
     through ``effective_api_url``. Extra keyword arguments go to make_service."""
     from scarf_tui.api.service import make_service
 
     url = effective_api_url(getattr(settings, "api_url", None))
+    if getattr(settings, "limits", None) is not None:
+        kwargs.setdefault("limits", settings.limits)
+    if getattr(settings, "concurrency", None):
+        kwargs.setdefault("concurrency", settings.concurrency)
     version = choose_version(url, flag=api_version, env=env, config_value=getattr(settings, "api_version", None))
     kwargs.setdefault("limits", getattr(settings, "limits", None))  # the [limits] table
     return make_service(

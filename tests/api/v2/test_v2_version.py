@@ -103,3 +103,14 @@ def test_the_cli_takes_api_and_no_abbreviations():
     for sub in ("demo-server", "login"):
         with pytest.raises(SystemExit):
             parser.parse_args([sub, "--po" if sub == "demo-server" else "--no-ver", "1"])
+
+
+async def test_make_service_for_a_real_settings_object():
+    from scarf_tui.config import Settings
+
+    settings = Settings(username="me", orgs=["acme"])  # a new user: the default URL
+    service = make_service_for(settings, env={})
+    try:
+        assert isinstance(service, ScarfServiceV2) and service.base_url == LIVE_V2_URL
+    finally:
+        await service.aclose()
