@@ -85,7 +85,7 @@ async def iter_raw_pages(
     """(raw items of one page, whether it is the last) for every page of a v2 list."""
     base_url = api.base_url
     query: dict[str, str] = {**(params or {}), "per_page": str(per_page)}
-    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = {(path, tuple(sorted(query.items())))}
     pages = 0
     while True:
         try:

@@ -140,3 +140,41 @@ async def test_a_server_refusing_our_page_size_gets_its_own():
         await service.aclose()
     assert len(packages) == 128 and len({p.uuid for p in packages}) == 128
     assert seen[0].endswith("per_page=100") and "per_page" not in seen[1]
+
+
+def _mock_service(answer):
+    from scarf_tui.api import make_service
+
+    return make_service("https://api.scarf.sh", "t", transport=httpx.MockTransport(answer), api_version="v2",
+                        username="me", backoff=0.0, max_retries=0)
+
+
+@pytest.mark.parametrize(
+    ("body", "sentence"),
+    [
+        ({"packages": []}, "The server's answer for packages of 'big' is neither a list nor a page of results."),
+        ({"results": [{"id": "1", "owner": "big"}]},
+         "The server's answer for packages of 'big' is missing the required field 'name' (PackageV2)."),
+        ({"results": [{"id": "1", "name": "a", "owner": "big"}], "_links": {"next": "/v2/packages/big"}},
+         "The server's pages of packages of 'big' lead back to a page already read; the list is incomplete."),
+        ({"results": [], "_links": {"next": 7}}, "The server's link to the next page is not a URL; the list is incomplete."),
+    ],
+)
+async def test_bad_pages_end_with_a_sentence(body, sentence):
+    service = _mock_service(lambda request: httpx.Response(200, json=body))
+    try:
+        with pytest.raises(InvalidResponse) as caught:
+            await service.list_org_packages("big")
+    finally:
+        await service.aclose()
+    assert str(caught.value) == sentence
+
+
+async def test_a_bad_search_answer_is_a_sentence():
+    service = _mock_service(lambda request: httpx.Response(200, json=[{"type": "package"}]))
+    try:
+        with pytest.raises(InvalidResponse) as caught:
+            await service.search("x")
+    finally:
+        await service.aclose()
+    assert str(caught.value) == "The server's answer to the search is not an object with 'results'."
