@@ -157,7 +157,8 @@ def _mock_service(answer):
          "The server's answer for packages of 'big' is missing the required field 'name' (PackageV2)."),
         ({"results": [{"id": "1", "name": "a", "owner": "big"}], "_links": {"next": "/v2/packages/big"}},
          "The server's pages of packages of 'big' lead back to a page already read; the list is incomplete."),
-        ({"results": [], "_links": {"next": 7}}, "The server's link to the next page is not a URL; the list is incomplete."),
+        ({"results": [], "_links": {"next": 7}},
+         "The server's link to the next page is not a URL; the list is incomplete."),
     ],
 )
 async def test_bad_pages_end_with_a_sentence(body, sentence):
