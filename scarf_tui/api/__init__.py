@@ -4,7 +4,7 @@
     packages = await service.list_packages()
     service.capabilities.permission_levels   # what the active version offers
 
-``make_service_for(settings, api_version=...)`` (scarf_tui.api.version) picks the version the
+``make_service_for(settings, api_version=...)`` (scarf_tui.api.factory) picks the version the
 way the CLI does: --api, $SCARF_API_VERSION, config api_version, then the URL.
 """
 
@@ -21,11 +21,12 @@ from scarf_tui.api.errors import (
     ServerError,
     ValidationFailed,
 )
+from scarf_tui.api.factory import make_service, make_service_for
 from scarf_tui.api.http import DEFAULT_API_URL
 from scarf_tui.api.interface import Unsupported
 from scarf_tui.api.models import Capabilities, Page
-from scarf_tui.api.service import ScarfService, make_service
-from scarf_tui.api.version import choose_version, effective_api_url, make_service_for
+from scarf_tui.api.service import ScarfService
+from scarf_tui.api.version import choose_version, effective_api_url
 
 __all__ = [
     "DEFAULT_API_URL",

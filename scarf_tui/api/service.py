@@ -29,24 +29,18 @@ from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from scarf_tui.api import v1
 from scarf_tui.api.csv_stream import check_csv_content_type
 from scarf_tui.api.errors import InvalidResponse, NotFound, ValidationFailed, sanitize
 from scarf_tui.api.http import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_TIMEOUT,
-    MAX_RETRY_AFTER,
     ApiClient,
-    TokenLike,
     decode_json,
     decode_json_line,
 )
 from scarf_tui.api.interface import ServiceInterface, Unsupported
 from scarf_tui.api.models import V1_CAPABILITIES, Capabilities, Page
-from scarf_tui.config import Limits
 from scarf_tui.domain import MAX_EVENT_WINDOW_DAYS, AggregateRow, Event, Package, event_windows
 
 T = TypeVar("T")
@@ -83,7 +77,7 @@ def _check_range(start: date, end: date, *, max_days: int | None = None, field: 
 
 class ScarfService(ServiceInterface):
     """The Scarf API as domain models. Build one with ``scarf_tui.api.make_service`` (or
-    ``scarf_tui.api.version.make_service_for``); the class is ScarfServiceV1 or ScarfServiceV2."""
+    ``make_service_for(settings)``, scarf_tui.api.factory); the class is ScarfServiceV1 or V2."""
 
     api_version = "v1"
 
@@ -310,61 +304,11 @@ def newest_named(packages: list[Package], name: str) -> Package:
     return max(dated, key=lambda p: p.created_at) if dated else matches[-1]  # type: ignore[arg-type,return-value]
 
 
-def make_service(
-    base_url: str,
-    token: TokenLike,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_retries: int = 3,
-    backoff: float = 0.5,
-    max_retry_after: float = MAX_RETRY_AFTER,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    limits: Limits | None = None,
-    api_version: str | None = None,
-    username: str | None = None,
-    orgs: Sequence[str] = (),
-) -> ScarfService:
-    """A ScarfService for ``base_url``. ``api_version`` "v1" or "v2"; None lets the URL decide
-    (see scarf_tui.api.version.version_for_url: "https://scarf.sh/api" and the demo's
-    "<origin>/api" are v1, "https://api.scarf.sh" and "<origin>/v2" are v2).
-
-    ``token`` is a str or config.Token (or None). ``transport`` is for the in-process demo
-    (httpx.ASGITransport) and tests. ``username`` is the token's user (v2 has no "who am I";
-    it is the default owner), ``orgs`` the configured organizations.
-    Raises InsecureURL for plain http to a non-loopback host."""
-    from scarf_tui.api.urls import check_base_url
-    from scarf_tui.api.version import api_base_url, version_for_url
-
-    # The URL as given is checked first (one sentence for a malformed one); the per-version
-    # base URL built from it is checked again by the client.
-    check_base_url(base_url, transport=transport)
-    version = api_version or version_for_url(base_url)
-    kwargs: dict[str, Any] = dict(
-        transport=transport,
-        timeout=timeout,
-        max_retries=max_retries,
-        backoff=backoff,
-        max_retry_after=max_retry_after,
-        concurrency=concurrency,
-        limits=limits,
-    )
-    if version == "v2":
-        from scarf_tui.api.pages import V2ApiClient
-        from scarf_tui.api.service_v2 import ScarfServiceV2
-
-        return ScarfServiceV2(V2ApiClient(api_base_url(base_url, "v2"), token, **kwargs), username=username, orgs=orgs)
-    from scarf_tui.api.service_v1 import ScarfServiceV1
-
-    return ScarfServiceV1(ApiClient(api_base_url(base_url, "v1"), token, **kwargs), username=username, orgs=orgs)
-
-
 # Shared with the adapters.
 __all__ = [
     "EVENTS_FILENAME",
     "ScarfService",
     "Unsupported",
     "answer_as",
-    "make_service",
     "newest_named",
 ]

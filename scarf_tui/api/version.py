@@ -14,14 +14,8 @@ default ``https://scarf.sh/api`` (which ``login`` wrote until v2) is read as the
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
-
-from scarf_tui.api.http import TokenLike
-
-if TYPE_CHECKING:
-    from scarf_tui.api.service import ScarfService
 
 API_VERSIONS = ("v1", "v2")
 ENV_API_VERSION = "SCARF_API_VERSION"
@@ -112,47 +106,6 @@ def display_url(url: str, version: str) -> str:
     return base if version == "v1" else base + "/v2"
 
 
-def make_service_for(
-    settings: Any,
-    *,
-    api_version: str | None = None,
-    token: TokenLike = None,
-    env: Mapping[str, str] | None = None,
-    username: str | None = None,
-    orgs: Sequence[str] | None = None,
-    **kwargs: Any,
-) -> ScarfService:
-    """A ScarfService for a Settings object (scarf_tui.config.Settings or anything with
-    ``api_url``, ``token``, ``username``, ``orgs`` and optionally ``api_version``, ``limits``,
-    ``concurrency``):
-    the version chosen by ``choose_version`` (``api_version`` is the --api flag), the URL read
-    through ``effective_api_url``. Extra keyword arguments go to make_service."""
-    from scarf_tui.api.service import make_service
-
-    url = effective_api_url(getattr(settings, "api_url", None))
-    if getattr(settings, "limits", None) is not None:
-        kwargs.setdefault("limits", settings.limits)
-    if getattr(settings, "concurrency", None):
-        kwargs.setdefault("concurrency", settings.concurrency)
-    version = choose_version(url, flag=api_version, env=env, config_value=getattr(settings, "api_version", None))
-    kwargs.setdefault("limits", getattr(settings, "limits", None))  # the [limits] table
-    return make_service(
-        url,
-        token if token is not None else getattr(settings, "token", None),
-        api_version=version,
-        username=username or getattr(settings, "username", None),
-        orgs=list(orgs if orgs is not None else getattr(settings, "orgs", None) or ()),
-        **kwargs,
-    )
-
-
-def make_service_for_version(base_url: str, token: TokenLike, api_version: str, **kwargs: Any) -> ScarfService:
-    """make_service with an explicit version (used by the demo start-up)."""
-    from scarf_tui.api.service import make_service
-
-    return make_service(base_url, token, api_version=api_version, **kwargs)
-
-
 __all__ = [
     "API_VERSIONS",
     "ENV_API_VERSION",
@@ -163,8 +116,6 @@ __all__ = [
     "choose_version",
     "display_url",
     "effective_api_url",
-    "make_service_for",
-    "make_service_for_version",
     "normalize_version",
     "version_for_url",
 ]

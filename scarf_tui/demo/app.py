@@ -14,12 +14,11 @@ from starlette.middleware import Middleware
 from scarf_tui.demo.common import EXPORT_DISABLED, ApiError, http_error
 from scarf_tui.demo.faults import FaultMiddleware, Faults
 from scarf_tui.demo.routes_v1 import v1_routes
+from scarf_tui.demo.routes_v2 import v2_routes
 from scarf_tui.demo.store import DemoStore, build_demo_store
 
 
 def create_app(store: DemoStore | None = None, faults: Faults | None = None) -> Starlette:
-    from scarf_tui.demo.routes_v2 import v2_routes
-
     app = Starlette(
         routes=[*v1_routes(), *v2_routes()],
         middleware=[Middleware(FaultMiddleware)],

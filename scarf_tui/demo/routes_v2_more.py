@@ -37,16 +37,20 @@ from scarf_tui.demo.v2_common import (
     can_manage_owner,
     can_see_owner,
     coded,
+    cursor_key,
     domain_v2,
     empty,
+    level_v2,
     message,
     owner_exists,
+    owner_list,
     package_ref,
     package_v2,
     paginate,
     pixel_v2,
     require_pro,
     the_store,
+    v2_package,
     v2_range,
 )
 
@@ -199,8 +203,6 @@ async def collection_route(request: Request, user: DemoUser) -> Response:
 
 @endpoint
 async def search(request: Request, user: DemoUser) -> Response:
-    from scarf_tui.demo.v2_common import level_v2
-
     store = the_store(request)
     body = await read_object(request)
     query, context = body.get("query"), body.get("context")
@@ -225,8 +227,6 @@ async def search(request: Request, user: DemoUser) -> Response:
 
 
 async def overview(request: Request, store: DemoStore, owner: str, user: DemoUser) -> Response:
-    from scarf_tui.demo.routes_v2_packages import cursor_key, owner_list
-
     page = paginate(request, owner_list(store, owner, user, request), cursor_key)
     page["results"] = [
         {"package": package_v2(store, p), "domains": [domain_v2(p, d) for d in store.domains.get(p["uuid"], [])]}
@@ -316,8 +316,6 @@ def aggregate_chunks(store: DemoStore, packages: list[dict], start: date, end: d
 
 
 async def owner_aggregates(request: Request, store: DemoStore, owner: str, user: DemoUser) -> Response:
-    from scarf_tui.demo.routes_v2_packages import owner_list
-
     require_pro(user)
     if not owner_exists(store, owner) or not can_see_owner(store, owner, user.username):
         raise coded(404, "not-found", "Owner not found.")
@@ -371,8 +369,6 @@ async def package_events(request: Request, store: DemoStore, owner: str, ident: 
     if px is not None and px.owner == owner and can_see_owner(store, owner, user.username):
         start, end = v2_range(request, max_days=EVENTS_MAX_DAYS)
         return csv_response(request, pixel_chunks(store, [px], start, end))
-    from scarf_tui.demo.v2_common import v2_package
-
     try:
         pkg = v2_package(store, owner, ident, user)
     except ApiError:  # a hidden package or a refused lookup is this export's "not found"
@@ -382,8 +378,6 @@ async def package_events(request: Request, store: DemoStore, owner: str, ident: 
 
 
 async def owner_events(request: Request, store: DemoStore, owner: str, user: DemoUser) -> Response:
-    from scarf_tui.demo.routes_v2_packages import owner_list
-
     _export_owner(store, owner, user)
     start, end = v2_range(request, max_days=EVENTS_MAX_DAYS)
     return csv_response(request, owner_package_chunks(store, owner_list(store, owner, user, request), start, end))

@@ -10,22 +10,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scarf_tui.demo.common import DOMAIN_KINDS, endpoint, no_content, ok, read_body, read_object
+from scarf_tui.demo.routes_v2_more import overview, owner_aggregates, owner_events, package_events
 from scarf_tui.demo.store import DemoStore, DemoUser, utc_now_iso
 from scarf_tui.demo.v2_common import (
-    LEVEL_RANK_V2,
     RESERVED,
     V2_LEVELS,
     V2_TYPES,
     can_manage_owner,
     coded,
+    cursor_key,
     domain_v2,
     empty,
     level_v2,
     message,
     owner_exists,
+    owner_list,
     package_v2,
     paginate,
     path_segments,
+    pixel_v2,
     route_v2,
     seg,
     the_store,
@@ -35,31 +38,6 @@ from scarf_tui.domain import DOCKER_PATH_COMPONENT, TEMPLATE_VARIABLE, template_
 
 PYTHON_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 HOST = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]+)?")
-
-
-def owner_list(store: DemoStore, owner: str, user: DemoUser, request: Request) -> list[dict]:
-    """The owner's v2 packages this user can see, filtered by ?type= and ?permission=."""
-    if not owner_exists(store, owner):
-        raise empty(404)
-    types = request.query_params.getlist("type")
-    wanted = request.query_params.get("permission")
-    if wanted is not None and wanted not in V2_LEVELS:
-        raise message(400, "permission must be member, admin or owner.")
-    out = []
-    for pkg in store.packages.values():
-        if pkg["owner"] != owner or pkg.get("libraryType") not in V2_TYPES:
-            continue
-        level = level_v2(store, pkg, user.username)
-        if level is None or (types and pkg.get("libraryType") not in types):
-            continue
-        if wanted is not None and LEVEL_RANK_V2[level] < LEVEL_RANK_V2[wanted]:
-            continue
-        out.append(pkg)
-    return out
-
-
-def cursor_key(pkg: dict) -> str:
-    return f"{pkg['name']}\t{pkg.get('libraryType')}\t{pkg['uuid']}"
 
 
 @endpoint
@@ -209,8 +187,6 @@ async def create_package(request: Request, store: DemoStore, owner: str, user: D
 @endpoint
 async def package_tree(request: Request, user: DemoUser) -> Response:
     """Everything under /v2/packages/{owner}/: reserved words, by type and name, by id."""
-    from scarf_tui.demo.routes_v2_more import overview, owner_aggregates, owner_events, package_events
-
     store = the_store(request)
     owner = request.path_params["owner"]
     segs = path_segments(request, f"/v2/packages/{seg(owner)}/")
@@ -245,8 +221,6 @@ async def package_tree(request: Request, user: DemoUser) -> Response:
     if part == "domains":
         return await domains(request, store, pkg, rest)
     if part == "tracking-pixels" and not rest and method == "GET":
-        from scarf_tui.demo.v2_common import pixel_v2
-
         return ok(request, [pixel_v2(store, px) for px in store.package_pixels(pkg["uuid"])])
     raise empty(404)
 
@@ -365,4 +339,4 @@ async def domains(request: Request, store: DemoStore, pkg: dict, domain_id: str)
     raise empty(404)
 
 
-__all__ = ["owner_list", "owner_packages", "package_tree", "route_problem", "domain_problem", "cursor_key"]
+__all__ = ["owner_packages", "package_tree", "route_problem", "domain_problem"]

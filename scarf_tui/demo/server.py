@@ -7,51 +7,20 @@ import contextlib
 import os
 import sys
 import threading
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any
-
-import uvicorn
+from collections.abc import Mapping
 
 from scarf_tui.api.http import is_loopback_host as is_loopback
 from scarf_tui.demo import DEMO_TOKEN, NOEXPORT_TOKEN
 from scarf_tui.demo.faults import Faults
+from scarf_tui.demo.loopback import STARTUP_TIMEOUT_S, running_server  # noqa: F401 - re-exported
 
 FAULTS_ENV = "SCARF_DEMO_FAULTS"
-STARTUP_TIMEOUT_S = 10.0
 
 
 def faults_from_env(env: Mapping[str, str] | None = None) -> Faults:
     """Faults from $SCARF_DEMO_FAULTS (e.g. "latency=0.2,rate_limit_every=5"); none when unset."""
     source: Mapping[str, str] = os.environ if env is None else env
     return Faults.parse(source.get(FAULTS_ENV, ""))
-
-
-@contextmanager
-def running_server(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `app` with uvicorn in a daemon thread; yield "http://<host>:<port>/api" (the v1 URL;
-    the same origin serves v2 under /v2)."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                            access_log=False, timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="scarf-demo-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError(f"The demo server could not start on {host}:{port}.")
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError("The demo server did not start in time.")
-        time.sleep(0.01)
-    real_port = server.servers[0].sockets[0].getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    try:
-        yield f"http://{shown}:{real_port}/api"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
 
 
 def serve(

@@ -67,7 +67,7 @@ def start_demo(
     are for ``scarf-tui demo-server`` (port 0 picks a free one; ``origin`` tells which)."""
     from scarf_tui.api import make_service
     from scarf_tui.demo.app import create_app
-    from scarf_tui.demo.server import running_server
+    from scarf_tui.demo.loopback import running_server
     from scarf_tui.demo.store import build_demo_store
 
     if api_version not in API_VERSIONS:

@@ -245,3 +245,28 @@ def member_v2(store: DemoStore, username: str, role: str) -> dict:
 
 def the_store(request: Request) -> DemoStore:
     return store_of(request)
+
+
+def owner_list(store: DemoStore, owner: str, user: DemoUser, request: Request) -> list[dict]:
+    """The owner's v2 packages this user can see, filtered by ?type= and ?permission=."""
+    if not owner_exists(store, owner):
+        raise empty(404)
+    types = request.query_params.getlist("type")
+    wanted = request.query_params.get("permission")
+    if wanted is not None and wanted not in V2_LEVELS:
+        raise message(400, "permission must be member, admin or owner.")
+    out = []
+    for pkg in store.packages.values():
+        if pkg["owner"] != owner or pkg.get("libraryType") not in V2_TYPES:
+            continue
+        level = level_v2(store, pkg, user.username)
+        if level is None or (types and pkg.get("libraryType") not in types):
+            continue
+        if wanted is not None and LEVEL_RANK_V2[level] < LEVEL_RANK_V2[wanted]:
+            continue
+        out.append(pkg)
+    return out
+
+
+def cursor_key(pkg: dict) -> str:
+    return f"{pkg['name']}\t{pkg.get('libraryType')}\t{pkg['uuid']}"

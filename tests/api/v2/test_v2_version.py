@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from scarf_tui.api import make_service_for
 from scarf_tui.api.service_v1 import ScarfServiceV1
 from scarf_tui.api.service_v2 import ScarfServiceV2
 from scarf_tui.api.version import (
@@ -15,7 +16,6 @@ from scarf_tui.api.version import (
     api_base_url,
     choose_version,
     effective_api_url,
-    make_service_for,
     version_for_url,
 )
 from scarf_tui.cli import build_parser
