@@ -121,6 +121,9 @@ async def test_event_exports_per_owner_and_pixel(v2, store):
                                                                owner="acme", pixel_id=pixel.id)]
     assert lines[0].startswith(b"type,") and len(lines) > 1
     assert all(pixel.id.encode() in line for line in lines[1:])
+    acme_pixels = {p.id for p in store.pixels.values() if p.owner == "acme"}
+    events = [e async for e in v2.pixel_events(date(2026, 11, 1), date(2026, 11, 2), owner="acme")]
+    assert events and {e.extra["pixel_id"] for e in events} == acme_pixels
 
 
 async def test_v1_answers_with_sentences(make):
