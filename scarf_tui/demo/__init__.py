@@ -1,4 +1,5 @@
-"""The embedded Scarf v1-compatible server: deterministic demo data, a Starlette app, faults.
+"""The embedded Scarf server (API v1 under /api/v1, API v2 under /v2, one store): deterministic
+demo data, a Starlette app, faults. Start it with scarf_tui.demo.start.start_demo.
 
 Tokens are public demo credentials, not secrets:
 - DEMO_TOKEN ("demo") signs in as DEMO_USER ("maintainer"), who has data-export access.
