@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="scarf-bench-export-") as tmp:
         floor = measure(min(args.scales), Path(tmp), floor=True)
         print(
-            f"floor: bare httpx download of the same {floor['windows']} windows at {min(args.scales)}x, bytes to a file: "
+            f"floor: bare httpx download of the same {floor['windows']} windows at {min(args.scales)}x, "
+            "bytes to a file: "
             f"{floor['seconds']:.1f} s, RSS growth {floor['growth_mb']:.1f} MB",
             flush=True,
         )

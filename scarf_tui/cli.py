@@ -156,6 +156,7 @@ def launch_tui(args: argparse.Namespace) -> int:
         org=args.org,
         username=args.user or settings.username,
         config_path=Path(args.config) if args.config else None,
+        api_version=getattr(args, "api", None),
     )
 
 

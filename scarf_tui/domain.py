@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 
-class LibraryType(str, Enum):
+class LibraryType(StrEnum):
     """Package kinds. The v1 seed names docker, npm, hackage, pypi, other; Scarf also serves
     python (simple-repository proxy) and file packages, which the seed's sections describe."""
 
@@ -26,20 +26,20 @@ class LibraryType(str, Enum):
     OTHER = "other"
 
 
-class PermissionLevel(str, Enum):
+class PermissionLevel(StrEnum):
     BLOCKED = "blocked"
     DEFAULT = "default"
     MEMBER = "member"
     ADMIN = "admin"
 
 
-class MemberRole(str, Enum):
+class MemberRole(StrEnum):
     MEMBER = "member"
     ADMIN = "admin"
     OWNER = "owner"
 
 
-class Breakdown(str, Enum):
+class Breakdown(StrEnum):
     COMPANY = "company"
     CLOUD_PROVIDER = "cloud_provider"
     COUNTRY = "country"

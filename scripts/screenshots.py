@@ -22,11 +22,12 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from scarf_tui.api import make_service  # noqa: E402
-from scarf_tui.tui.app import ScarfApp  # noqa: E402
 from scarf_tui.config import Settings  # noqa: E402
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER  # noqa: E402
 from scarf_tui.demo.app import create_app  # noqa: E402
 from scarf_tui.demo.store import build_demo_store  # noqa: E402
+from scarf_tui.tui.app import ScarfApp  # noqa: E402
+from scarf_tui.tui.session import Session  # noqa: E402
 
 TODAY = date(2026, 11, 20)
 SIZE = (120, 40)
@@ -59,12 +60,12 @@ def open_package(name: str, *then: str) -> Driver:
 
 
 async def organization(app: ScarfApp, pilot: Pilot) -> None:
-    app.open_org("acme")
+    app.nav.open_org("acme")
     await settle(pilot)
 
 
 async def organization_packages(app: ScarfApp, pilot: Pilot) -> None:
-    app.open_org("acme", tab="packages")
+    app.nav.open_org("acme", tab="packages")
     await settle(pilot)
 
 

@@ -25,7 +25,7 @@ def test_a_year_is_twelve_contiguous_windows_covering_every_day():
     windows = domain.event_windows(start, end)
     assert len(windows) == 12
     assert windows[0][0] == start and windows[-1][1] == end
-    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:]))
+    assert all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
     assert all((stop - begin).days <= 31 for begin, stop in windows)
 
 

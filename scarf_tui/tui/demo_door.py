@@ -8,10 +8,12 @@ from datetime import date
 from scarf_tui.api.service import ScarfService
 
 
-def start_demo_session(stack: contextlib.ExitStack, *, today: date | None = None) -> tuple[ScarfService, str]:
+def start_demo_session(
+    stack: contextlib.ExitStack, *, today: date | None = None, api_version: str = "v2"
+) -> tuple[ScarfService, str]:
     """The embedded demo server on a loopback socket (streaming needs a real socket), closed
     with `stack`. Returns (service, the demo user's name)."""
     from scarf_tui.demo.start import start_demo
 
-    demo = start_demo(stack, today=today, api_version="v1")
+    demo = start_demo(stack, today=today, api_version=api_version)
     return demo.service, demo.username

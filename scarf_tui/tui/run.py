@@ -16,9 +16,11 @@ def run_tui(
     org: str | None = None,
     username: str | None = None,
     config_path: Path | None = None,
+    api_version: str | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
-    demo) the app opens on the Welcome screen."""
+    demo) the app opens on the Welcome screen. `api_version` is --api: it wins over
+    $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1."""
     from scarf_tui.tui.app import ScarfApp
 
     with contextlib.ExitStack() as stack:
@@ -26,11 +28,11 @@ def run_tui(
         if demo:
             from scarf_tui.tui.demo_door import start_demo_session
 
-            session.service, session.username = start_demo_session(stack)
+            session.service, session.username = start_demo_session(stack, api_version=api_version or "v2")
         elif settings.token:
-            from scarf_tui.api import make_service
+            from scarf_tui.api import make_service_for
 
-            session.service = make_service(settings.api_url, settings.token)
+            session.service = make_service_for(settings, api_version=api_version, username=session.username)
         app = ScarfApp(session, close_service_on_exit=True)
         app.run()
         return app.return_code or 0

@@ -227,7 +227,8 @@ def test_monthly_buckets_across_a_year_end():
 
 
 def test_daily_series_fills_the_whole_range_and_drops_days_outside():
-    fold = fold_rows([total("2026-11-03", P1, 5, 2), total("2026-10-01", P1, 99)], start=D("2026-11-02"), end=D("2026-11-05"))
+    rows = [total("2026-11-03", P1, 5, 2), total("2026-10-01", P1, 99)]
+    fold = fold_rows(rows, start=D("2026-11-02"), end=D("2026-11-05"))
     assert [(b.label, b.total) for b in fold.series("day")] == [
         ("2026-11-02", 0),
         ("2026-11-03", 5),

@@ -7,7 +7,6 @@ standalone development against the demo server:
 from __future__ import annotations
 
 from datetime import date
-
 from typing import Any
 
 import httpx

@@ -39,7 +39,9 @@ def test_view(snap_compare, demo_app, demo_store, key, view, size):
     assert snap_compare(host(demo_app, demo_store), terminal_size=size, run_before=pressing(key))
 
 
-@pytest.mark.parametrize("keys", [("w",), ("m",), ("3", "t"), ("0", "t")], ids=["week", "month", "country-table", "series-table"])
+@pytest.mark.parametrize(
+    "keys", [("w",), ("m",), ("3", "t"), ("0", "t")], ids=["week", "month", "country-table", "series-table"]
+)
 def test_rollups_and_tables(snap_compare, demo_app, demo_store, keys):
     assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing(*keys))
 

@@ -6,8 +6,8 @@ import io
 
 from rich.console import Console
 
-from scarf_tui.tui.packages.form import PackageFormScreen
 from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm, changes_table
+from scarf_tui.tui.packages.form import PackageFormScreen
 
 from .conftest import settle
 from .host import EditorHost, in_process_service

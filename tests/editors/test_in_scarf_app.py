@@ -4,15 +4,13 @@ escape back) must not steal the pane's or the dialog's keys."""
 from __future__ import annotations
 
 from scarf_tui.tui.app import ScarfApp
-from tests.tui.helpers import make_app
-from scarf_tui.config import Settings
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.organizations.members import MembersPane
 from scarf_tui.tui.packages.permissions import PermissionsPane
 from scarf_tui.tui.packages.routes import RoutesPane
-from scarf_tui.tui.common.confirm import ConfirmDialog
+from tests.tui.helpers import make_app
 
 from .conftest import package_uuid, settle
-from .host import FIXED_TODAY
 
 
 def scarf_app(service, **kwargs) -> ScarfApp:
@@ -34,7 +32,9 @@ async def test_permission_a_y_inside_package_screen(service, demo_store):
         await pilot.press("y")  # the dialog's yes, not the app's copy
         await settle(pilot)
         assert demo_store.permissions[uuid]["margaret"] == "admin"
-        assert {r[1]: r[2] for r in (tuple(str(getattr(c, "plain", c)) for c in pane.table.get_row_at(i)) for i in range(pane.table.row_count))} == demo_store.permissions[uuid]
+        table = pane.table
+        rows = (tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(i)) for i in range(table.row_count))
+        assert {r[1]: r[2] for r in rows} == demo_store.permissions[uuid]
 
 
 async def test_route_delete_inside_package_screen(service, demo_store):

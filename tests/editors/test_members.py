@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scarf_tui.tui.organizations.members import MemberForm, MembersPane
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.fields import ChoicePicker
+from scarf_tui.tui.organizations.members import MemberForm, MembersPane
 
 from .conftest import notifications, settle, table_rows
 from .host import EditorHost

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.organizations.form import OrganizationFormScreen
 from scarf_tui.tui.packages import actions
 from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen
-from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .conftest import RequestLog, notifications, package_uuid, settle
 from .host import EditorHost

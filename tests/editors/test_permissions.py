@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from scarf_tui.demo.store import DemoStore
-from scarf_tui.tui.packages.permissions import GrantForm, PermissionsPane
 from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.fields import ChoicePicker
+from scarf_tui.tui.packages.permissions import GrantForm, PermissionsPane
 
 from .conftest import RequestLog, notifications, package_uuid, settle, table_rows
 from .host import EditorHost

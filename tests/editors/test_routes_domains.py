@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.packages.domains import DomainForm, DomainsPane
 from scarf_tui.tui.packages.routes import RouteForm, RoutesPane
-from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .conftest import RequestLog, notifications, package_uuid, settle, table_rows
 from .host import EditorHost

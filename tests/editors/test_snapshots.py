@@ -16,9 +16,9 @@ from textual.widgets import Input, Select
 
 from scarf_tui.demo.store import build_demo_store
 from scarf_tui.domain import Organization, Package
-from scarf_tui.tui.packages.domains import DomainsPane
-from scarf_tui.tui.organizations.members import MembersPane
 from scarf_tui.tui.organizations.form import OrganizationFormScreen
+from scarf_tui.tui.organizations.members import MembersPane
+from scarf_tui.tui.packages.domains import DomainsPane
 from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen
 from scarf_tui.tui.packages.permissions import PermissionsPane
 from scarf_tui.tui.packages.routes import RoutesPane

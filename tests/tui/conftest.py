@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from scarf_tui.tui.app import ScarfApp
 from scarf_tui.demo.store import DemoStore, build_demo_store
+from scarf_tui.tui.app import ScarfApp
 
 from .helpers import FIXED_TODAY, make_app
 

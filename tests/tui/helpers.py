@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import httpx
+
 from scarf_tui.api import make_service
-from scarf_tui.tui.app import ScarfApp
 from scarf_tui.config import Settings
-from scarf_tui.tui.session import Session
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app
 from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.store import DemoStore
+from scarf_tui.tui.app import ScarfApp
+from scarf_tui.tui.session import Session
 from tests.pane_host import FIXED_TODAY
-
 
 
 def make_app(service, *, close_service_on_exit: bool = False, **session) -> ScarfApp:  # noqa: ANN001, ANN003

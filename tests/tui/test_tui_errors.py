@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+from scarf_tui.tui.common.resource_table import ResourceTable
 from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
+from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 from scarf_tui.tui.packages.list_screen import PackagesScreen
 from scarf_tui.tui.packages.table import PackageTable
-from scarf_tui.tui.common.resource_table import ResourceTable
 
 from .helpers import make_app, press, service_for, settle
 

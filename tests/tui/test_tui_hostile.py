@@ -4,11 +4,11 @@ nothing (a markup action like @click=app.quit would end the app)."""
 from __future__ import annotations
 
 from scarf_tui.demo import data
+from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
+from scarf_tui.tui.common.resource_table import ResourceDataTable
 from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 from scarf_tui.tui.packages.package_screen import Overview, PackageScreen
-from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
 from scarf_tui.tui.packages.table import PackageTable
-from scarf_tui.tui.common.resource_table import ResourceDataTable
 
 from .helpers import make_app, press, service_for, settle
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from scarf_tui.config import Settings
-from scarf_tui.tui.help import HelpScreen
-from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
-from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
-from scarf_tui.tui.packages.package_screen import PackageScreen
-from scarf_tui.tui.packages.list_screen import PackagesScreen
 from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
 from scarf_tui.tui.common.command_bar import CommandBar, UnknownCommand, parse_command
+from scarf_tui.tui.help import HelpScreen
+from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
+from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
+from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.permissions import PermissionsPane
-from scarf_tui.tui.common.confirm import ConfirmDialog
 
 from .helpers import press, settle
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import DataTable, Input, Tab
 
+from scarf_tui.tui.common.command_bar import CommandBar, parse_command
 from scarf_tui.tui.export_screen import ExportScreen
 from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
-from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.form import PackageFormScreen
 from scarf_tui.tui.packages.list_screen import PackagesScreen
-from scarf_tui.tui.common.command_bar import CommandBar, parse_command
+from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle
@@ -174,7 +174,7 @@ async def test_fixed_width_cells_that_do_not_fit_end_with_an_ellipsis(app_factor
         await settle(pilot)
         table = app.screen.query_one(PackageTable)
         mine = next(r for r in table.visible_rows if r.item.owner == "maintainer")
-        cells = dict(zip((c.key for c in table.columns), table.table.get_row(mine.key)))
+        cells = dict(zip((c.key for c in table.columns), table.table.get_row(mine.key), strict=True))
         assert cells["owner"].plain == "maintain…"  # the Owner column is 9 cells wide
         assert mine.cells["owner"].plain == "maintainer"  # the row keeps the whole name
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from scarf_tui.tui.charts.pane import ChartPane
 from scarf_tui.tui.export_screen import ExportScreen
 from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 from scarf_tui.tui.packages.package_screen import PackageScreen
-from scarf_tui.tui.charts.pane import ChartPane
 
 from .helpers import press, settle
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from scarf_tui.tui.organizations.form import OrganizationFormScreen
 from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
-from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.form import DeletePackageScreen, PackageFormScreen
 from scarf_tui.tui.packages.list_screen import PackagesScreen
+from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.table import PackageTable
 
 from .helpers import press, settle

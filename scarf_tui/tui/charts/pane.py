@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
 from rich.text import Text
 from textual import work
@@ -43,6 +42,7 @@ from scarf_tui.analytics import (
 from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ScarfError
 from scarf_tui.domain import AggregateRow
 from scarf_tui.tui.charts.bars import ChartBars
+from scarf_tui.tui.charts.format import compact, format_growth, nice_ticks, numbers, pct, tick_label, tick_positions
 from scarf_tui.tui.charts.range_dialog import (
     DEFAULT_PRESET,
     PRESETS,
@@ -50,7 +50,7 @@ from scarf_tui.tui.charts.range_dialog import (
     DateRange,
     preset_range,
 )
-from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.session import session_of
 
@@ -72,24 +72,6 @@ _view_group = Binding.Group("view", compact=True)
 _rollup_group = Binding.Group("rollup", compact=True)
 
 
-def _read_css() -> str:
-    # The pane's rules live in styles/charts.tcss (selectors start with ChartPane, so Textual's
-    # scoping of DEFAULT_CSS leaves them as written).
-    try:
-        return Path(style_path("charts.tcss")).read_text(encoding="utf-8")
-    except OSError:
-        return ""
-
-
-def format_growth(comparison: Comparison | None) -> str:
-    if comparison is None:
-        return ""
-    days = (comparison.end - comparison.start).days
-    if comparison.growth_pct is None:
-        return f"none in prev {days}d"
-    return f"{comparison.growth_pct:+.1f}% vs prev {days}d"
-
-
 async def _close(rows: AsyncIterator[AggregateRow]) -> None:
     aclose = getattr(rows, "aclose", None)
     if aclose is not None:
@@ -101,7 +83,7 @@ class ChartPane(Vertical, can_focus=True):
     """Download charts for scope_kind "org" or "user" named scope_name; with package_uuid, the
     same scope's rows filtered to that package (API v1 has no per-package aggregates)."""
 
-    DEFAULT_CSS = _read_css()
+    DEFAULT_CSS = read_style("charts.tcss")  # selectors start with ChartPane, so scoping leaves them as written
 
     BINDINGS = [
         Binding("0", "show_view('series')", "series", id="charts.series", group=_view_group),
@@ -418,11 +400,11 @@ class ChartPane(Vertical, can_focus=True):
         plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
         uniques = [b.uniques_sum_of_days for b in buckets]
         plt.plot(xs, uniques, label=uniques_label(self.rollup, self._package_count()), marker="braille")
-        ticks = _tick_positions(len(buckets), 6)
-        plt.xticks([xs[i] for i in ticks], [_tick_label(buckets[i]) for i in ticks])
+        ticks = tick_positions(len(buckets), 6)
+        plt.xticks([xs[i] for i in ticks], [tick_label(buckets[i]) for i in ticks])
         top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
-        y_ticks = _nice_ticks(top)
-        plt.yticks([float(v) for v in y_ticks], [_compact(v) for v in y_ticks])
+        y_ticks = nice_ticks(top)
+        plt.yticks([float(v) for v in y_ticks], [compact(v) for v in y_ticks])
         plt.ylim(0, y_ticks[-1])
         plot.refresh()
         self._set_body("charts-plot")
@@ -440,14 +422,14 @@ class ChartPane(Vertical, can_focus=True):
         for b in buckets:
             share = 100.0 * b.total / grand if grand else 0.0
             label = b.label + (" (partial)" if b.partial else "")
-            table.add_row(Text(label), *_numbers(b.total, b.uniques_sum_of_days), _pct(share))
+            table.add_row(Text(label), *numbers(b.total, b.uniques_sum_of_days), pct(share))
         self._set_body("charts-table")
 
     def _breakdown_table(self, top: TopN) -> None:
         what = BREAKDOWN_TITLES[self.view] if self.view != "variable" else "value"
         table = self._reset_table((what, "downloads", "%"))
         for label, n, share in top.rows():
-            table.add_row(Text(safe_str(label)), *_numbers(n), _pct(share))
+            table.add_row(Text(safe_str(label)), *numbers(n), pct(share))
         self._set_body("charts-table")
 
     def _reset_table(self, columns: tuple[str, ...]) -> DataTable:
@@ -456,49 +438,3 @@ class ChartPane(Vertical, can_focus=True):
         for i, column in enumerate(columns):
             table.add_column(Text(column, justify="left" if i == 0 else "right"), key=f"c{i}")
         return table
-
-
-def _numbers(*values: int) -> list[Text]:
-    return [Text(f"{v:,}", justify="right") for v in values]
-
-
-def _pct(value: float) -> Text:
-    return Text(f"{value:.1f}%", justify="right")
-
-
-def _tick_positions(count: int, most: int) -> list[int]:
-    """Up to `most` evenly spread indexes of `count` points, first and last included."""
-    if count <= most:
-        return list(range(count))
-    step = (count - 1) / (most - 1)
-    return sorted({round(i * step) for i in range(most)})
-
-
-def _nice_ticks(top: int, most: int = 5) -> list[int]:
-    """0 and round steps up to at least `top` (1, 2, 2.5 or 5 times a power of ten)."""
-    if top <= 0:
-        return [0, 1]
-    raw = top / (most - 1)
-    magnitude = 10 ** max(0, len(str(int(raw))) - 1)
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step = max(1, int(step))
-    ticks = [0]
-    while ticks[-1] < top:
-        ticks.append(ticks[-1] + step)
-    return ticks
-
-
-def _compact(value: int) -> str:
-    for size, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (1_000, "k")):
-        if value >= size:
-            text = f"{value / size:.1f}".rstrip("0").rstrip(".")
-            return f"{text}{suffix}"
-    return str(value)
-
-
-def _tick_label(bucket: Bucket) -> str:
-    if bucket.unit is Rollup.DAY:
-        return bucket.start.strftime("%m-%d")
-    if bucket.unit is Rollup.WEEK:
-        return bucket.label[2:]  # "26-W47"
-    return bucket.label

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from rich.text import Text
@@ -17,8 +16,8 @@ from textual.binding import Binding
 from textual.message import Message
 
 from scarf_tui.analytics import last_n_days_by_package, sparkline
-from scarf_tui.api.errors import ExportNotEnabled, NotFound
-from scarf_tui.domain import AggregateRow, LibraryType, Package
+from scarf_tui.api.errors import ExportNotEnabled
+from scarf_tui.domain import LibraryType, Package
 from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
 from scarf_tui.tui.common.text import safe, safe_str
@@ -145,23 +144,13 @@ class PackageTable(ResourceTable):
             owners[pkg.owner].append(pkg)
 
         async def fetch(owner: str) -> tuple[str, dict[str, list[int]] | Exception]:
-            async def totals(rows: AsyncIterator[AggregateRow]) -> list[AggregateRow]:
-                return [row async for row in rows if row.breakdown == "total"]
-
             try:
-                if session.is_me(owner):
-                    collected = await totals(service.user_aggregates(owner, start, end))
-                else:
-                    try:
-                        collected = await totals(service.org_aggregates(owner, start, end))
-                    except NotFound:
-                        # v1 cannot tell a user from an organization: an owner that is no
-                        # organization may be a user whose aggregates we can read.
-                        collected = await totals(service.user_aggregates(owner, start, end))
+                rows = service.owner_aggregates(owner, start, end, breakdowns=["total"])
+                collected = [row async for row in rows if row.breakdown == "total"]
                 return owner, last_n_days_by_package(collected, end, TREND_DAYS)
             except asyncio.CancelledError:
                 raise
-            except Exception as err:  # noqa: BLE001 - the column stays blank
+            except Exception as err:  # noqa: BLE001 - the column stays blank, the status line says why
                 return owner, err
 
         failures: list[str] = []
