@@ -35,6 +35,7 @@ from scarf_tui.export_progress import EventsBar, RowsBar, count_of, is_terminal,
 from scarf_tui.exporting import (
     AGGREGATE_FORMATS,
     DEFAULT_MAX_WINDOWS,
+    EventsScope,
     ExportError,
     OutputFiles,
     OutputRefused,
@@ -48,6 +49,7 @@ from scarf_tui.exporting import (
     resolve_events_scope,
     write_aggregates,
 )
+from scarf_tui.exporting.pixels import pixel_events_scope
 
 if TYPE_CHECKING:
     from scarf_tui.api.service import ScarfService
@@ -171,7 +173,13 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     )
     what = events.add_mutually_exclusive_group(required=True)
     what.add_argument("--package", metavar="ID-OR-NAME", help="package uuid or name")
-    what.add_argument("--pixels", action="store_true", help="events of every pixel you can see")
+    what.add_argument("--pixels", action="store_true", help="events of every tracking pixel (of --owner on API v2)")
+    what.add_argument("--pixel", metavar="ID", help="events of one tracking pixel (API v2; its owner is --owner)")
+    events.add_argument(
+        "--owner",
+        metavar="NAME",
+        help="with --pixel or --pixels: the user or organization owning the pixels (default: your username)",
+    )
     events.add_argument(
         "--package-type",
         metavar="TYPE",
@@ -295,6 +303,8 @@ def _check_input(args: argparse.Namespace) -> _Request:
         raise BadInput(problem)
     if args.export_kind == "events" and not getattr(args, "output", None):
         raise BadInput("An events export needs an output file: -o FILE.csv.")
+    if args.export_kind == "events" and getattr(args, "owner", None) and getattr(args, "package", None):
+        raise BadInput("--owner goes with --pixel or --pixels; a package is named by its id or name.")
     files = check_output(args.output, follow_symlink=args.follow_symlink) if getattr(args, "output", None) else None
     return _Request(args.export_kind, start, end, files)
 
@@ -322,7 +332,9 @@ def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.Exi
         from scarf_tui.demo import DEMO_TOKEN
         from scarf_tui.demo.start import start_demo
 
-        session = start_demo(stack, api_version="v1", token=getattr(args, "demo_token", None) or DEMO_TOKEN)
+        # One pixel, or an owner's pixels, exist only in API v2 (the demo serves both versions).
+        version = "v2" if getattr(args, "pixel", None) or getattr(args, "owner", None) else "v1"
+        session = start_demo(stack, api_version=version, token=getattr(args, "demo_token", None) or DEMO_TOKEN)
         return session.service
 
     from scarf_tui.api import make_service
@@ -334,7 +346,7 @@ def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.Exi
         raise _NoToken("No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo).")
     limits = getattr(settings, "limits", None)
     extra: dict[str, Any] = {"limits": limits} if limits is not None else {}
-    return make_service(base_url, token, **extra)
+    return make_service(base_url, token, username=settings.username, **extra)
 
 
 async def _run(
@@ -386,7 +398,12 @@ async def _run_events(
     assert request.files is not None
     package_type = getattr(args, "package_type", None)
     try:
-        scope = await resolve_events_scope(service, None if args.pixels else args.package, package_type)
+        if args.pixels or getattr(args, "pixel", None):
+            scope: EventsScope = await pixel_events_scope(
+                service, pixel_id=getattr(args, "pixel", None), owner=getattr(args, "owner", None)
+            )
+        else:
+            scope = await resolve_events_scope(service, args.package, package_type)
     except ValidationFailed as error:
         if error.status == 409 and not package_type:
             raise BadInput(f"{str(error).rstrip('.')}. Pick one with --package-type TYPE, or pass the uuid.") from None

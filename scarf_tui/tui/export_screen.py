@@ -33,23 +33,27 @@ from scarf_tui.exporting import (
     format_for_path,
     resolve_events_scope,
 )
+from scarf_tui.exporting.pixels import pixel_events_scope
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.session import session_of
 
 ExportKind = Literal["events", "aggregates"]
-ScopeType = Literal["package", "pixels", "org", "user"]
+ScopeType = Literal["package", "pixels", "pixel", "org", "user"]
+EVENT_SCOPES = ("package", "pixels", "pixel")
 
 # (label, value) for the "what" selector; the value is the scope type.
 WHAT_OPTIONS: list[tuple[str, ScopeType]] = [
     ("Package events (CSV)", "package"),
     ("Pixel events (CSV)", "pixels"),
+    ("One tracking pixel's events (CSV)", "pixel"),
     ("Organization aggregates", "org"),
     ("User aggregates", "user"),
 ]
 SCOPE_PROMPTS: dict[str, str] = {
     "package": "Package (uuid or name)",
     "pixels": "Pixels (every pixel you can see)",
+    "pixel": "Tracking pixel id",
     "org": "Organization name",
     "user": "User name",
 }
@@ -61,8 +65,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     kind:       "events" or "aggregates".
     scope:      package uuid/name (events), organization or user name (aggregates); prefilled.
-    scope_type: "package" | "pixels" (events) or "org" | "user" (aggregates); defaults to
-                "package" for events and "org" for aggregates.
+    scope_type: "package" | "pixels" | "pixel" (events) or "org" | "user" (aggregates); defaults
+                to "package" for events and "org" for aggregates.
+    owner:      the owner of the pixels ("pixels", "pixel"; API v2), default: the user.
     start, end: prefilled dates, end exclusive (default: the DEFAULT_DAYS days before app.today).
     output:     prefilled output path (default: a name made from the scope and dates).
     """
@@ -82,6 +87,7 @@ class ExportScreen(ModalScreen[Path | None]):
         start: date | None = None,
         end: date | None = None,
         output: str | Path | None = None,
+        owner: str | None = None,
     ) -> None:
         super().__init__(classes="export-dialog")
         if kind not in ("events", "aggregates"):
@@ -92,6 +98,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self._start = start
         self._end = end
         self._output = str(output) if output is not None else ""
+        self._owner = owner
         self._export_running = False
         self._last_output: Path | None = None
 
@@ -153,7 +160,7 @@ class ExportScreen(ModalScreen[Path | None]):
         self.query_one("#export-scope-label", Label).update(SCOPE_PROMPTS[self._scope_type])
         self.query_one("#export-scope", Input).disabled = self._scope_type == "pixels"
         self.query_one("#export-output", Input).placeholder = (
-            "events.csv" if self._scope_type in ("package", "pixels") else "aggregates.ndjson (.csv, .json)"
+            "events.csv" if self._scope_type in EVENT_SCOPES else "aggregates.ndjson (.csv, .json)"
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -220,7 +227,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def _default_name(self, scope: str, start: date, end: date) -> str:
         stem = "pixels" if self._scope_type == "pixels" else _file_safe(scope) or self._scope_type
-        if self._scope_type in ("package", "pixels"):
+        if self._scope_type == "pixel":
+            stem = f"pixel-{stem}"
+        if self._scope_type in EVENT_SCOPES:
             return f"{stem}-events-{start.isoformat()}-{end.isoformat()}.csv"
         return f"{stem}-aggregates-{start.isoformat()}-{end.isoformat()}.ndjson"
 
@@ -258,8 +267,12 @@ class ExportScreen(ModalScreen[Path | None]):
         bar.update(total=None, progress=0)
         self._status("Starting…")
         try:
-            if scope_type in ("package", "pixels"):
-                events_scope = await resolve_events_scope(service, scope if scope_type == "package" else None)
+            if scope_type in EVENT_SCOPES:
+                if scope_type == "package":
+                    events_scope = await resolve_events_scope(service, scope)
+                else:
+                    pixel_id = scope if scope_type == "pixel" else None
+                    events_scope = await pixel_events_scope(service, pixel_id=pixel_id, owner=self._owner)
                 result = await export_events(
                     service, events_scope, start, end, output, on_progress=self._on_progress
                 )
@@ -280,7 +293,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 self._status(f"Exported {count:,} aggregate rows to {output}.")
                 self.notify(f"Exported {count:,} aggregate rows to {output}.", markup=False)
         except asyncio.CancelledError:
-            kept = " The partial file is kept; export again to resume." if scope_type in ("package", "pixels") else ""
+            kept = " The partial file is kept; export again to resume." if scope_type in EVENT_SCOPES else ""
             self._status(f"Cancelled.{kept}", error=True)
             raise
         except (ScarfError, OSError, ValueError) as err:

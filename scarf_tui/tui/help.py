@@ -16,7 +16,9 @@ from scarf_tui.tui.common.styles import style_path
 
 HELP_FOOT = (
     'Remap a key in config.toml: [keymap] "<id>" = "keys".  esc closes.\n'
-    "Commands: :pkgs [ORG] :pkg NAME :orgs :org NAME :perms :routes :domains :charts :members :export :q"
+    "Commands: :pkgs [ORG] :pkg NAME :orgs :org NAME :perms :routes :domains :charts :members :export :q\n"
+    "API v2: :pixels [OWNER] tracking pixels, :collections [OWNER] docker collections; ctrl+p searches the server\n"
+    "Other sources: :pypicloud [users|groups|PKG] your pypicloud, :purl pkg:TYPE/NAME[@VERSION] PurlDB details"
 )
 
 

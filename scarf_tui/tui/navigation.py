@@ -32,6 +32,8 @@ class Navigator:
             "org": self._org_command,
             "pkg": self._pkg_command,
             "members": self._members_command,
+            "pixels": lambda c: self.open_owner_screen("pixels", c.argument),
+            "collections": lambda c: self.open_owner_screen("collections", c.argument),
         }
 
     @property
@@ -93,6 +95,20 @@ class Navigator:
         from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 
         self.app.push_screen(OrganizationScreen(name, tab=tab))
+
+    def open_owner_screen(self, kind: str, owner: str | None = None) -> None:
+        """An owner's tracking pixels or collections (API v2): the named owner, else the
+        organization in view, else the user."""
+        here = self.here
+        owner = owner or (here.context_org() if here else None)
+        if kind == "pixels":
+            from scarf_tui.tui.pixels.screen import PixelsScreen
+
+            self.app.push_screen(PixelsScreen(owner))
+        else:
+            from scarf_tui.tui.collections.screen import CollectionsScreen
+
+            self.app.push_screen(CollectionsScreen(owner))
 
     def open_export(self, package: str | None = None) -> None:
         """The export dialog, prefilled from where the user is: a named or current package ->

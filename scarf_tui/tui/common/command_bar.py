@@ -30,6 +30,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "charts": ("charts", "chart", "stats"),
     "overview": ("overview", "info"),
     "export": ("export", "exp"),
+    "pixels": ("pixels", "pixel", "px"),
+    "collections": ("collections", "collection", "cols"),
     "help": ("help", "h", "?"),
     "quit": ("q", "quit", "q!", "exit"),
 }
@@ -47,6 +49,8 @@ ARGUMENT_KIND: dict[str, str] = {
     "charts": "package",
     "overview": "package",
     "export": "package",
+    "pixels": "org",
+    "collections": "org",
 }
 
 HELP_LINES = (
@@ -57,6 +61,7 @@ HELP_LINES = (
     ":perms :routes :domains :charts [PKG]   a package tab",
     ":members [ORG]   an organization's members",
     ":export [PKG]    export events or aggregates to a file",
+    ":pixels [OWNER]  tracking pixels · :collections [OWNER]  docker collections (API v2)",
     ":q            quit",
 )
 

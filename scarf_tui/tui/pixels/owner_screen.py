@@ -1,0 +1,82 @@
+"""OwnerResourceScreen: one owner's tracking pixels or collections, or why this API version has none.
+
+Both are API v2 resources listed per owner (a user or an organization). On a version without
+them the screen shows the sentence of ``capabilities.why_missing`` instead of asking the server
+(which would answer 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from scarf_tui.tui.common.base_screen import BaseScreen
+from scarf_tui.tui.common.editor_pane import EditorPane
+from scarf_tui.tui.common.styles import style_path
+
+
+class OwnerResourceScreen(BaseScreen):
+    """Subclasses set CAPABILITY (the Capabilities flag and action name), NOUN, COMMAND and
+    make_pane(owner)."""
+
+    CSS_PATH = style_path("pixels.tcss")
+    CAPABILITY: ClassVar[str] = ""
+    NOUN: ClassVar[str] = ""
+    COMMAND: ClassVar[str] = ""
+
+    def __init__(self, owner: str | None = None) -> None:
+        super().__init__()
+        self._owner_arg = owner.strip() if owner else None
+
+    @property
+    def owner(self) -> str | None:
+        return self._owner_arg or self.session.username
+
+    def make_pane(self, owner: str) -> EditorPane[Any]:
+        raise NotImplementedError
+
+    def missing_reason(self) -> str | None:
+        """Why this screen has nothing to list (no such endpoint, no owner), or None."""
+        capabilities = self.session.api.capabilities
+        if not getattr(capabilities, self.CAPABILITY, False):
+            return capabilities.why_missing(self.CAPABILITY) or (
+                f"API {capabilities.version} has no {self.NOUN}."
+            )
+        if not self.owner:
+            return f"Whose {self.NOUN}? Type :{self.COMMAND} OWNER, or set your username in config.toml."
+        return None
+
+    def compose_body(self) -> ComposeResult:
+        reason = self.missing_reason()
+        if reason is not None or self.owner is None:
+            yield Static(Text(reason or ""), id="owner-missing", classes="owner-missing")
+        else:
+            yield self.make_pane(self.owner)
+
+    def on_mount(self) -> None:
+        self.update_crumbs()
+
+    @property
+    def pane(self) -> EditorPane[Any] | None:
+        panes = self.query(EditorPane)
+        return panes.first() if panes else None
+
+    def crumbs(self) -> list[str]:
+        return [self.owner or "?", self.NOUN]
+
+    def reload(self) -> None:
+        if (pane := self.pane) is not None:
+            pane.reload()
+
+    def copy_target(self) -> str | None:
+        pane = self.pane
+        item = pane.cursor_item() if pane is not None else None
+        value = getattr(item, "id", None)
+        return value if isinstance(value, str) and value else None
+
+    def context_org(self) -> str | None:
+        owner = self.owner
+        return owner if owner and owner != self.session.username else None

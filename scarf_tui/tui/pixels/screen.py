@@ -1,0 +1,119 @@
+"""PixelsScreen: one owner's tracking pixels (API v2).
+
+Keys: `n` new pixel, `e`/enter edit (name, package), `x`/`ctrl+d` delete (type the name to
+confirm), `E` export the selected pixel's events, `r` reload. Every write re-reads the list, so
+the table shows what the server holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from scarf_tui.api.models import TrackingPixel
+from scarf_tui.tui.common.confirm import TypeToConfirm
+from scarf_tui.tui.common.editor_pane import EditorPane
+from scarf_tui.tui.common.text import format_when, safe_text, shown
+from scarf_tui.tui.pixels.form import PixelForm
+from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
+from scarf_tui.tui.session import session_of
+
+
+class PixelsPane(EditorPane[TrackingPixel]):
+    BINDINGS = [
+        Binding("n,plus", "new_pixel", "New pixel", id="pixels.new"),
+        Binding("e", "edit_pixel", "Edit", id="pixels.edit"),
+        Binding("x,ctrl+d", "delete_pixel", "Delete", id="pixels.delete"),
+        Binding("E", "export_pixel", "Export events", id="pixels.export"),
+        Binding("r", "refresh", "Reload", id="pixels.refresh"),
+    ]
+    COLUMNS = (("name", "name"), ("package", "package"), ("created", "created"), ("id", "id"))
+    WRITE_ACTIONS = frozenset({"new_pixel", "edit_pixel", "delete_pixel"})
+    EMPTY_TEXT = "No tracking pixels yet. Press n to create one."
+    HINT = "n new · e edit · x delete · E export events · r reload"
+
+    def __init__(self, owner: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.owner = owner
+
+    def title(self) -> Text:
+        text = Text("Tracking pixels · ", style="bold")
+        text.append(safe_text(self.owner))
+        return text
+
+    async def fetch(self) -> list[TrackingPixel]:
+        return list(await self.service.list_pixels(self.owner))
+
+    def items_loaded(self) -> None:
+        self.items.sort(key=lambda p: (p.name.casefold(), p.id))
+
+    def status_text(self) -> Text:
+        text = super().status_text()
+        if self.loaded and self.items:
+            count = f"{len(self.items)} pixel{'s' if len(self.items) != 1 else ''}"
+            text = Text(f"{count} · {text.plain}" if text.plain else count, style="dim")
+        return text
+
+    def row_key(self, item: TrackingPixel) -> str:
+        return item.id
+
+    def cells(self, item: TrackingPixel) -> Sequence[object]:
+        package = item.package
+        package_cell = safe_text(package.name or package.id) if package else Text("—", style="dim")
+        return (safe_text(item.name), package_cell, Text(format_when(item.created_at)), safe_text(item.id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if not session_of(self).read_only:
+            self.action_edit_pixel()
+
+    # --- actions -------------------------------------------------------------------------------
+    def _selected(self, verb: str) -> TrackingPixel | None:
+        pixel = self.cursor_item()
+        if pixel is None:
+            self.app.notify(f"No tracking pixel to {verb}.", severity="warning")
+        return pixel
+
+    def action_new_pixel(self) -> None:
+        if self.may_write():
+            self.app.push_screen(PixelForm(self.owner, on_failure=self.reload), self.after_form)
+
+    def action_edit_pixel(self) -> None:
+        if not self.may_write() or (pixel := self._selected("edit")) is None:
+            return
+        self.app.push_screen(PixelForm(self.owner, pixel, on_failure=self.reload), self.after_form)
+
+    def action_delete_pixel(self) -> None:
+        if not self.may_write() or (pixel := self._selected("delete")) is None:
+            return
+        owner, pixel_id = self.owner, pixel.id
+        dialog = TypeToConfirm(
+            f"Delete tracking pixel {shown(pixel.name)} of {shown(owner)}? Its id stops counting events.",
+            pixel.name,
+            action=lambda: self.service.delete_pixel(owner, pixel_id),
+            on_failure=self.reload,
+        )
+        self.app.push_screen(dialog, self.after_form)
+
+    def action_export_pixel(self) -> None:
+        if (pixel := self._selected("export")) is None:
+            return
+        from scarf_tui.tui.export_screen import ExportScreen
+
+        self.app.push_screen(ExportScreen("events", pixel.id, scope_type="pixel", owner=self.owner))
+
+
+class PixelsScreen(OwnerResourceScreen):
+    CAPABILITY = "pixels"
+    NOUN = "tracking pixels"
+    COMMAND = "pixels"
+
+    def make_pane(self, owner: str) -> EditorPane[Any]:
+        return PixelsPane(owner, id="pixels-pane")
+
+
+__all__ = ["PixelsPane", "PixelsScreen"]
