@@ -122,9 +122,9 @@ class OrganizationJumpProvider(Provider):
     async def startup(self) -> None:
         session = session_of(self.app)
         self._names: list[str] = session.configured_orgs()
-        for pkg in await _packages(self):
-            if not session.is_me(pkg.owner) and pkg.owner not in self._names:
-                self._names.append(pkg.owner)
+        if session.service is not None:
+            with contextlib.suppress(ScarfError):  # the configured ones are still offered
+                self._names = await session.service.known_organizations(self._names)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
