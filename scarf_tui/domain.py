@@ -113,10 +113,11 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class GrantChange:
-    """Set `level` for the user found by `user_query` (email or username)."""
+    """Set `level` for the user found by `user_query` (email or username). A level outside
+    PermissionLevel ("owner") is one only API v2 offers; the service's capabilities say which."""
 
     user_query: str
-    level: PermissionLevel
+    level: PermissionLevel | str
 
 
 @dataclass(frozen=True, slots=True)

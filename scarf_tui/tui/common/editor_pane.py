@@ -58,6 +58,10 @@ class EditorPane(Widget, Generic[Item]):
     def cells(self, item: Item) -> Sequence[Any]:
         raise NotImplementedError
 
+    def hint(self) -> str:
+        """The key hint under the title; a pane whose keys depend on the API version overrides it."""
+        return self.HINT
+
     def items_loaded(self) -> None:
         """Called after each successful read, before the table is refilled."""
 
@@ -68,7 +72,7 @@ class EditorPane(Widget, Generic[Item]):
             return Text(f"{empty}Read-only mode: changes are switched off · r reload", style="dim")
         if self.loaded and not self.items:
             return Text(self.EMPTY_TEXT, style="dim")
-        return Text(self.HINT, style="dim")
+        return Text(self.hint(), style="dim")
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

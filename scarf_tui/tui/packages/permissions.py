@@ -1,8 +1,9 @@
 """PermissionsPane: who may do what on one package, edited with single keys.
 
 Cursor on a row, `a`, `y` makes that user an admin. `space` marks rows; a level key then sets
-every marked row in one array POST. `enter` picks a level from a list; `n`/`+` grants a level to
-a user found by email or username.
+every marked row at once. `enter` picks a level from a list; `n`/`+` grants a level to a user.
+The levels follow the API version (service.capabilities): v1 offers blocked/default/member/admin
+(keys b d m a), v2 member/admin/owner (m a o) plus removing a user's access (ctrl+d).
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ from scarf_tui.tui.common.form import EditorForm
 from scarf_tui.tui.common.text import safe_text, shown
 from scarf_tui.tui.session import session_of
 
-LEVELS = [level.value for level in PermissionLevel]
-LEVEL_STYLES = {"blocked": "bold red", "admin": "bold", "default": "dim"}
+LEVEL_STYLES = {"blocked": "bold red", "admin": "bold", "owner": "bold", "default": "dim"}
+LEVEL_KEYS = {"admin": "a", "member": "m", "owner": "o", "default": "d", "blocked": "b"}  # hint order
 MARK = "✓"
 
 
 def level_of(grant: Grant) -> str:
     return str(getattr(grant.level, "value", grant.level))
+
+
+def as_level(text: str) -> PermissionLevel | str:
+    """The domain's level for a v1 name, the plain name for a level only v2 has ("owner")."""
+    try:
+        return PermissionLevel(text)
+    except ValueError:
+        return text
 
 
 class GrantForm(EditorForm[bool, GrantChange]):
@@ -39,11 +48,17 @@ class GrantForm(EditorForm[bool, GrantChange]):
     field_names = {"userQuery": "grant-user", "permissionLevel": "grant-level"}
 
     def __init__(
-        self, package: Package, current: dict[str, str], on_failure: Callable[[], object] | None = None
+        self,
+        package: Package,
+        current: dict[str, str],
+        on_failure: Callable[[], object] | None = None,
+        *,
+        levels: Sequence[str] = ("member", "admin"),
     ) -> None:
         super().__init__(on_failure=on_failure)
         self.package = package
         self.current = current
+        self.levels = list(levels)
         self.form_title = f"Grant a permission on {shown(package.name)}"
 
     def compose_fields(self) -> ComposeResult:
@@ -53,7 +68,7 @@ class GrantForm(EditorForm[bool, GrantChange]):
         )
         yield FormField(
             "Level",
-            Select([(lvl, lvl) for lvl in LEVELS], value="member", allow_blank=False, id="grant-level"),
+            Select([(lvl, lvl) for lvl in self.levels], value="member", allow_blank=False, id="grant-level"),
         )
 
     def collect(self) -> GrantChange | None:
@@ -61,11 +76,11 @@ class GrantForm(EditorForm[bool, GrantChange]):
         if not self.check_fields({"grant-user": validate_user_query(query)}):
             return None
         level = self.query_one("#grant-level", Select).value
-        return GrantChange(user_query=query, level=PermissionLevel(str(level)))
+        return GrantChange(user_query=query, level=as_level(str(level)))
 
     def changes(self, draft: GrantChange) -> list[tuple[str, str, str]]:
         before = self.current.get(draft.user_query, "(no grant)")
-        return [(draft.user_query, before, draft.level.value)]
+        return [(draft.user_query, before, str(draft.level))]
 
     async def submit(self, draft: GrantChange) -> bool:
         await session_of(self).api.set_permissions(self.package.uuid, [draft])
@@ -80,6 +95,8 @@ class PermissionsPane(EditorPane[Grant]):
         Binding("m", "set_level('member')", "Member", id="permissions.level_member"),
         Binding("d", "set_level('default')", "Default", id="permissions.level_default"),
         Binding("b", "set_level('blocked')", "Block", id="permissions.level_blocked"),
+        Binding("o", "set_level('owner')", "Owner", id="permissions.level_owner"),
+        Binding("ctrl+d", "remove_access", "Remove access", id="permissions.remove"),
         # priority: the table's own enter (select cursor) would otherwise take the key.
         Binding("enter", "pick_level", "Level…", id="permissions.pick_level", priority=True),
         Binding("space", "toggle_mark", "Mark", id="permissions.mark"),
@@ -87,9 +104,8 @@ class PermissionsPane(EditorPane[Grant]):
         Binding("r", "refresh", "Reload", id="permissions.refresh"),
     ]
     COLUMNS = (("mark", " "), ("username", "username"), ("level", "level"))
-    WRITE_ACTIONS = frozenset({"set_level", "pick_level", "toggle_mark", "add_user"})
+    WRITE_ACTIONS = frozenset({"set_level", "pick_level", "toggle_mark", "add_user", "remove_access"})
     EMPTY_TEXT = "No permissions on this package yet. Press n to grant one."
-    HINT = "a/m/d/b set level · enter pick · space mark · n add user · r reload"
 
     def __init__(self, package: Package, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -115,6 +131,25 @@ class PermissionsPane(EditorPane[Grant]):
     def items_loaded(self) -> None:
         # A mark on a user the server no longer lists would silently shrink the next change.
         self.marked &= {g.username for g in self.items}
+
+    @property
+    def offered_levels(self) -> tuple[str, ...]:
+        return self.service.capabilities.permission_levels
+
+    def hint(self) -> str:
+        keys = "/".join(key for level, key in LEVEL_KEYS.items() if level in self.offered_levels)
+        remove = " · ^d remove" if self.service.capabilities.can_remove_access else ""
+        return f"{keys} set level · enter pick · space mark{remove} · n add user · r reload"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
+        if action == "set_level" and parameters and parameters[0] not in self.offered_levels:
+            return False  # a level this API version does not have: hidden, and the key does nothing
+        if action == "remove_access" and not self.service.capabilities.can_remove_access:
+            return False
+        return True
 
     def status_text(self) -> Text:
         if self.marked:
@@ -153,7 +188,7 @@ class PermissionsPane(EditorPane[Grant]):
             self.app.notify(f"Already {level}: nothing to change.")
             return
         rows = [(g.username, level_of(g), level) for g in changes]
-        grants = [GrantChange(user_query=g.username, level=PermissionLevel(level)) for g in changes]
+        grants = [GrantChange(user_query=g.username, level=as_level(level)) for g in changes]
         title = (
             f"Set {len(grants)} permissions on {shown(self.package.name)}?"
             if len(grants) > 1
@@ -185,12 +220,36 @@ class PermissionsPane(EditorPane[Grant]):
             if level:
                 self.action_set_level(level)
 
-        self.app.push_screen(ChoicePicker(f"Level for {who}", LEVELS, current), picked)
+        self.app.push_screen(ChoicePicker(f"Level for {who}", list(self.offered_levels), current), picked)
+
+    def action_remove_access(self) -> None:
+        """v2: take the permission away (marked rows, or the cursor row)."""
+        if not self.may_write():
+            return
+        targets = self.targets()
+        if not targets:
+            self.app.notify("No row to change.", severity="warning")
+            return
+        rows = [(g.username, level_of(g), "(no access)") for g in targets]
+        names = [g.username for g in targets]
+        title = f"Remove {len(names)} users' access to {shown(self.package.name)}?" if len(names) > 1 else (
+            f"Remove access to {shown(self.package.name)}?"
+        )
+
+        async def remove() -> None:
+            for name in names:
+                await self.service.remove_permission(self.package.uuid, name)
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.write(remove, after=self._clear_marks)
+
+        self.app.push_screen(ConfirmDialog(title, rows), confirmed)
 
     def action_add_user(self) -> None:
         if not self.may_write():
             return
         self.app.push_screen(
-            GrantForm(self.package, self.levels(), on_failure=self.reload),
+            GrantForm(self.package, self.levels(), on_failure=self.reload, levels=self.offered_levels),
             self.after_form,
         )
