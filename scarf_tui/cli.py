@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-url", metavar="URL", help="API base URL (default: config, SCARF_API_URL or https://scarf.sh/api)")
     parser.add_argument("--config", metavar="PATH", help="config.toml to read instead of the default")
     parser.add_argument(
+        "--pypicloud", metavar="URL", help="open this pypicloud server (default: [pypicloud] url or PYPICLOUD_URL)"
+    )
+    parser.add_argument(
         "--api",
         choices=("v1", "v2"),
         type=str.lower,
@@ -157,6 +160,7 @@ def launch_tui(args: argparse.Namespace) -> int:
         username=args.user or settings.username,
         config_path=Path(args.config) if args.config else None,
         api_version=getattr(args, "api", None),
+        pypicloud_url=getattr(args, "pypicloud", None),
     )
 
 

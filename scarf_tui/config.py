@@ -112,6 +112,8 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     read_only: bool = False
     limits: Limits = field(default_factory=Limits)
+    # [pypicloud] and [purldb] as read (repr=False: they can hold a password or API key).
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.token, str):  # accept plain text, always hold it wrapped
@@ -130,7 +132,12 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 # Reading
 # ---------------------------------------------------------------------------------------------
 
-KNOWN_KEYS = ("api_url", "api_version", "token", "username", "orgs", "read_only", "keymap", "limits")
+KNOWN_KEYS = (
+    "api_url", "api_version", "token", "username", "orgs", "read_only", "keymap", "limits", "pypicloud", "purldb",
+)
+# Tables of the other sources, kept as read and checked by scarf_tui.sources.settings; the
+# secret in each is registered for redaction as soon as the file is read.
+SOURCE_TABLES = {"pypicloud": "password", "purldb": "api_key"}
 LIMIT_KEYS = tuple(f.name for f in fields(Limits))
 
 
@@ -194,6 +201,13 @@ def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
         settings.keymap = {str(k): v for k, v in keymap.items()}
     if "limits" in data:
         settings.limits = _limits_from_table(data["limits"], path)
+    for name, secret_key in SOURCE_TABLES.items():
+        if name in data:
+            table = _expect(data[name], dict, name, path, f"a table ([{name}])")
+            secret = table.get(secret_key)
+            if isinstance(secret, str) and secret:
+                register_secret(secret)
+            settings.sources[name] = dict(table)
     return settings
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from scarf_tui.api.service import ScarfService
     from scarf_tui.demo.faults import Faults
     from scarf_tui.demo.store import DemoStore
+    from scarf_tui.sources.purldb import PurldbService
+    from scarf_tui.sources.pypicloud import PypicloudService
 
 API_VERSIONS = ("v1", "v2")
 
@@ -88,4 +90,21 @@ def start_demo(
     )
 
 
-__all__ = ["API_VERSIONS", "DemoSession", "start_demo"]
+def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
+    """The embedded pypicloud and PurlDB servers, each on its own loopback socket (closed with
+    ``stack``): a pypicloud service signed in as the demo admin, and a PurlDB service with
+    look-ups enabled for every kind of package (the demo's names are public)."""
+    from scarf_tui.demo.loopback import running_server
+    from scarf_tui.demo.purldb import create_purldb_app
+    from scarf_tui.demo.pypicloud import PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD, create_pypicloud_app
+    from scarf_tui.sources.purldb import make_purldb_service
+    from scarf_tui.sources.pypicloud import make_pypicloud_service
+    from scarf_tui.sources.settings import PURLDB_ORIGINS
+
+    pypicloud_url = stack.enter_context(running_server(create_pypicloud_app())).removesuffix("/api")
+    purldb_url = stack.enter_context(running_server(create_purldb_app())).removesuffix("/api")
+    pypicloud = make_pypicloud_service(pypicloud_url, PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD)
+    return pypicloud, make_purldb_service(purldb_url, enabled_for=PURLDB_ORIGINS)
+
+
+__all__ = ["API_VERSIONS", "DemoSession", "start_demo", "start_demo_sources"]

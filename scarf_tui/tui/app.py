@@ -70,6 +70,8 @@ class ScarfApp(SessionApp):
             if self.session.org:
                 # `--org NAME` lands on that organization's packages; esc goes back to yours.
                 self.nav.open_org(self.session.org, tab="packages")
+        if self.session.pypicloud_at_start:
+            self.nav.open_pypicloud()  # --pypicloud URL: that server first; esc goes back
 
     async def on_unmount(self) -> None:
         if self._close_service_on_exit and self.session.service is not None:

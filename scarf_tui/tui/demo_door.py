@@ -6,6 +6,8 @@ import contextlib
 from datetime import date
 
 from scarf_tui.api.service import ScarfService
+from scarf_tui.sources.purldb import PurldbService
+from scarf_tui.sources.pypicloud import PypicloudService
 
 
 def start_demo_session(
@@ -17,3 +19,12 @@ def start_demo_session(
 
     demo = start_demo(stack, today=today, api_version=api_version)
     return demo.service, demo.username
+
+
+
+def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
+    """The embedded pypicloud (signed in as the demo admin) and PurlDB (look-ups enabled)
+    servers on loopback sockets, closed with `stack`."""
+    from scarf_tui.demo.start import start_demo_sources as start
+
+    return start(stack)

@@ -32,6 +32,8 @@ class Navigator:
             "org": self._org_command,
             "pkg": self._pkg_command,
             "members": self._members_command,
+            "pypicloud": lambda c: self.open_pypicloud(c.argument),
+            "purl": lambda c: self.open_purl(c.argument),
             "pixels": lambda c: self.open_owner_screen("pixels", c.argument),
             "collections": lambda c: self.open_owner_screen("collections", c.argument),
         }
@@ -109,6 +111,24 @@ class Navigator:
             from scarf_tui.tui.collections.screen import CollectionsScreen
 
             self.app.push_screen(CollectionsScreen(owner))
+
+    def open_pypicloud(self, where: str | None = None) -> None:
+        """`:pypicloud [users|groups|PACKAGE]`; asks to sign in first when no account is set."""
+        from scarf_tui.tui.pypicloud.open import open_pypicloud
+
+        open_pypicloud(self.app, where)
+
+    def open_purl(self, text: str | None) -> None:
+        """`:purl pkg:npm/foo@1.2.0`: any purl's PurlDB details (a typed purl is always looked up)."""
+        from scarf_tui.sources.purldb import purl_typed_by_user
+        from scarf_tui.tui.purldb.purl_screen import PurlScreen
+
+        try:
+            ref = purl_typed_by_user(text or "")
+        except ValueError as err:
+            self.app.notify(str(err), severity="warning", markup=False)
+            return
+        self.app.push_screen(PurlScreen(ref))
 
     def open_export(self, package: str | None = None) -> None:
         """The export dialog, prefilled from where the user is: a named or current package ->

@@ -17,10 +17,13 @@ def run_tui(
     username: str | None = None,
     config_path: Path | None = None,
     api_version: str | None = None,
+    pypicloud_url: str | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
     demo) the app opens on the Welcome screen. `api_version` is --api: it wins over
-    $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1."""
+    $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1.
+    `pypicloud_url` is --pypicloud: the TUI opens on that server (asking to sign in when no
+    user name and password are configured). The demo also serves pypicloud and PurlDB."""
     from scarf_tui.tui.app import ScarfApp
 
     with contextlib.ExitStack() as stack:
@@ -33,6 +36,14 @@ def run_tui(
             from scarf_tui.api import make_service_for
 
             session.service = make_service_for(settings, api_version=api_version, username=session.username)
+        from scarf_tui.tui.pypicloud.connect import connect_sources
+
+        connect_sources(session, settings, pypicloud_url=pypicloud_url, where=str(config_path or "config.toml"))
+        if demo and not pypicloud_url:
+            from scarf_tui.tui.demo_door import start_demo_sources
+
+            session.pypicloud, session.purldb = start_demo_sources(stack)
+        session.pypicloud_at_start = bool(pypicloud_url)
         app = ScarfApp(session, close_service_on_exit=True)
         app.run()
         return app.return_code or 0

@@ -17,6 +17,8 @@ from textual.dom import DOMNode
 
 from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
+from scarf_tui.sources.purldb import PurldbService
+from scarf_tui.sources.pypicloud import PypicloudService
 from scarf_tui.tui.common.text import safe_str
 
 READ_ONLY_SENTENCE = "Read-only mode: this change was refused."
@@ -41,6 +43,12 @@ class Session:
     config_path: Path | None = None
     extra_orgs: list[str] = field(default_factory=list)
     names: dict[str, set[str]] = field(default_factory=lambda: {"package": set(), "org": set()})
+    # The other sources (tui/pypicloud, tui/purldb): None until configured or signed in.
+    pypicloud: PypicloudService | None = None
+    pypicloud_url: str | None = None  # where the pypicloud login screen points
+    pypicloud_not_admin: str | None = None  # the 403 sentence once an admin path refused us
+    pypicloud_at_start: bool = False  # --pypicloud URL: open it first
+    purldb: PurldbService | None = None
     # What the session started and must stop on exit (a demo server opened from the welcome screen).
     resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
 

@@ -32,6 +32,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "export": ("export", "exp"),
     "pixels": ("pixels", "pixel", "px"),
     "collections": ("collections", "collection", "cols"),
+    "pypicloud": ("pypicloud", "pypi", "pc"),
+    "purl": ("purl",),
     "help": ("help", "h", "?"),
     "quit": ("q", "quit", "q!", "exit"),
 }
@@ -61,6 +63,8 @@ HELP_LINES = (
     ":perms :routes :domains :charts [PKG]   a package tab",
     ":members [ORG]   an organization's members",
     ":export [PKG]    export events or aggregates to a file",
+    ":pypicloud [users|groups|PKG]   your pypicloud server",
+    ":purl pkg:npm/foo@1.2.0   a package's PurlDB details",
     ":pixels [OWNER]  tracking pixels · :collections [OWNER]  docker collections (API v2)",
     ":q            quit",
 )

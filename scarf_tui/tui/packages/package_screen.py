@@ -2,7 +2,8 @@
 domains and charts. Panes other than the overview mount on first visit, so opening a package
 costs one request, not five.
 
-Tab keys: 1 overview, 2 (or p) permissions, 3 routes, 4 domains, 5 charts, and [ / ] for the
+Tab keys: 1 overview, 2 (or p) permissions, 3 routes, 4 domains, 5 charts, 6 PurlDB details
+(pypi, python, npm and docker packages), and [ / ] for the
 previous / next tab. The charts pane uses digits and `p` for its own views, so while it has focus
 [ and ] (which no pane uses) or `:overview`/`:perms` leave it. `p` is kept because it is the
 fastest way to a permission edit from the overview.
@@ -36,7 +37,10 @@ TABS: tuple[tuple[str, str], ...] = (
     ("routes", "Routes"),
     ("domains", "Domains"),
     ("charts", "Charts"),
+    ("details", "Details"),
 )
+# Kinds PurlDB keys (see scarf_tui.sources.purldb.purl_for_scarf_package).
+PURLDB_TYPES = ("pypi", "npm", "docker", "python")
 
 
 def tab_available(tab: str, library_type: str | None) -> bool:
@@ -45,12 +49,16 @@ def tab_available(tab: str, library_type: str | None) -> bool:
         return library_type == LibraryType.FILE.value
     if tab == "domains":
         return library_type in (LibraryType.FILE.value, LibraryType.PYTHON.value)
+    if tab == "details":
+        return (library_type or "").lower() in PURLDB_TYPES
     return True
 
 
 def unavailable_reason(tab: str) -> str:
     if tab == "routes":
         return "Routes exist only for file packages."
+    if tab == "details":
+        return "PurlDB details exist only for pypi, python, npm and docker packages."
     return "Domains exist only for file and python packages."
 
 
@@ -95,6 +103,7 @@ class PackageScreen(TabbedScreen):
         Binding("3", "tab('routes')", "Routes", id="package.tab_routes"),
         Binding("4", "tab('domains')", "Domains", id="package.tab_domains"),
         Binding("5", "tab('charts')", "Charts", id="package.tab_charts"),
+        Binding("6", "tab('details')", "Details", id="package.tab_details"),
         Binding("left_square_bracket", "cycle_tab(-1)", "Prev tab", show=False, id="package.prev_tab"),
         Binding("right_square_bracket", "cycle_tab(1)", "Next tab", show=False, id="package.next_tab"),
         Binding("e", "edit", "Edit", id="package.edit"),
@@ -195,6 +204,11 @@ class PackageScreen(TabbedScreen):
 
             kind = "user" if pkg.owner == self.session.username else "org"
             return ChartPane(kind, pkg.owner, package_uuid=pkg.uuid, package_name=pkg.name)
+        if tab == "details":
+            from scarf_tui.sources.purldb import purl_for_scarf_package
+            from scarf_tui.tui.purldb.details import DetailsPane
+
+            return DetailsPane(purl_for_scarf_package(pkg.library_type, pkg.owner, pkg.name))
         raise ValueError(f"no pane for tab {tab!r}")
 
     # --- data ---------------------------------------------------------------------------------

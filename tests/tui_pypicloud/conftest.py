@@ -1,0 +1,1 @@
+"""Fixtures for the pypicloud screens (helpers live in helpers.py)."""

@@ -1,0 +1,215 @@
+"""The pypicloud screens in the real app, against the embedded pypicloud server: each test
+does what a user would and then checks what the server's store holds."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, SelectionList
+
+from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm
+from scarf_tui.tui.pypicloud.access import AccessPane
+from scarf_tui.tui.pypicloud.forms import MembershipDialog
+from scarf_tui.tui.pypicloud.groups import GroupsPane
+from scarf_tui.tui.pypicloud.home_screen import PypicloudScreen
+from scarf_tui.tui.pypicloud.package_screen import PypicloudPackageScreen
+from scarf_tui.tui.pypicloud.packages import FilesPane, PackagesPane
+from scarf_tui.tui.pypicloud.users import UsersPane
+from tests.tui.helpers import press, settle
+
+from .helpers import sources_app
+
+
+def _rows(table: DataTable) -> list[list[str]]:
+    return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def _cursor_to(pilot, pane, key: str) -> None:  # noqa: ANN001
+    keys = [pane.row_key(item) for item in pane.items]
+    pane.table.move_cursor(row=keys.index(key), animate=False)
+    await settle(pilot)
+
+
+async def test_command_opens_packages_and_enter_opens_files():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.nav.run_command("pypicloud")
+        await settle(pilot)
+        assert isinstance(s.app.screen, PypicloudScreen)
+        pane = s.app.screen.query_one(PackagesPane)
+        assert [p.name for p in pane.items] == sorted(s.pypi.packages, key=str.casefold)
+        await _cursor_to(pilot, pane, "labkit")
+        await press(pilot, "enter")
+        assert isinstance(s.app.screen, PypicloudPackageScreen)
+        files = s.app.screen.query_one(FilesPane)
+        assert {f.filename for f in files.items} == {f.filename for f in s.pypi.packages["labkit"]}
+        assert {row[0] for row in _rows(files.table)} == {"0.9.0", "1.0.0", "1.0.1"}
+
+
+async def test_grant_write_with_one_key_reaches_the_server():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("acme-sdk", tab="pp-access"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(AccessPane)
+        assert [r.key for r in pane.items] == ["user:grace", "user:viewer", "group:acme-devs", "group:readers"]
+        await _cursor_to(pilot, pane, "user:viewer")
+        await press(pilot, "w")
+        dialog = s.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert dialog.changes == [("user viewer", "read", "read, write")]
+        await press(pilot, "y")
+        assert s.pypi.user_grants["acme-sdk"]["viewer"] == {"read", "write"}
+        assert next(r for r in pane.items if r.key == "user:viewer").permissions == {"read", "write"}
+        # `r` is reload, never a permission toggle.
+        await press(pilot, "r")
+        assert s.pypi.user_grants["acme-sdk"]["viewer"] == {"read", "write"}
+        # Revoking read from the group: the same key toggles it off.
+        await _cursor_to(pilot, pane, "group:readers")
+        await press(pilot, "v")
+        assert s.app.screen.changes == [("group readers", "read", "(none)")]
+        await press(pilot, "y")
+        assert "readers" not in s.pypi.group_grants["acme-sdk"]
+
+
+async def test_cancelled_confirm_sends_nothing():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("acme-sdk", tab="pp-access"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(AccessPane)
+        await _cursor_to(pilot, pane, "user:viewer")
+        await press(pilot, "w", "n")
+        assert s.pypi.user_grants["acme-sdk"]["viewer"] == {"read"}
+
+
+async def test_bulk_change_lists_failures_and_keeps_only_them_marked():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("acme-sdk", tab="pp-access"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(AccessPane)
+        await _cursor_to(pilot, pane, "user:viewer")
+        await press(pilot, "space")
+        await _cursor_to(pilot, pane, "group:readers")
+        await press(pilot, "space")
+        assert pane.marked == {"user:viewer", "group:readers"}
+        # Someone removes the group meanwhile (its grant row is still listed by the server).
+        del s.pypi.groups["readers"]
+        await press(pilot, "w")
+        assert s.app.screen.changes == [
+            ("user viewer", "read", "read, write"),
+            ("group readers", "read", "read, write"),
+        ]
+        await press(pilot, "y")
+        assert s.pypi.user_grants["acme-sdk"]["viewer"] == {"read", "write"}
+        assert s.pypi.group_grants["acme-sdk"]["readers"] == {"read"}
+        assert pane.marked == {"group:readers"}
+        result = pane.last_result
+        assert result is not None and len(result.applied) == 1 and len(result.failed) == 1
+        status = str(pane.query_one(".pane-status").content)
+        assert status == (
+            "pypicloud: 1 of 2 changes applied; could not grant write for group 'readers' on 'acme-sdk': "
+            "group 'readers' or package 'acme-sdk' was not found (404).\n"
+            "• grant write for group 'readers' on 'acme-sdk': pypicloud: group 'readers' or package 'acme-sdk' "
+            "was not found (404).\n"
+            "The failed rows stay marked: press v or w to try again."
+        )
+
+
+async def test_add_a_grant_validates_the_name_first():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("labkit", tab="pp-access"))
+        await settle(pilot)
+        await press(pilot, "n", *"nobody", "enter")
+        error = s.app.screen.query_one("#grant-name-error")
+        assert str(error.content) == "There is no user named 'nobody' on this server."
+        await press(pilot, *["backspace"] * 6, *"alan", "enter")
+        assert s.app.screen.changes == [("user alan", "(none)", "read")]
+        await press(pilot, "y")
+        assert s.pypi.user_grants["labkit"]["alan"] == {"read"}
+
+
+async def test_group_members_change_reaches_the_server():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudScreen("groups"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(GroupsPane)
+        await _cursor_to(pilot, pane, "release-bots")
+        await press(pilot, "enter")
+        dialog = s.app.screen
+        assert isinstance(dialog, MembershipDialog)
+        dialog.query_one(SelectionList).select("ada")
+        await press(pilot, "enter")
+        assert s.app.screen.changes == [("group release-bots", "(none)", "ada")]
+        await press(pilot, "y")
+        assert s.pypi.groups["release-bots"] == ["ada"]
+        assert next(g for g in pane.items if g.name == "release-bots").members == ("ada",)
+
+
+async def test_user_groups_and_admin_and_approve():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudScreen("users"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(UsersPane)
+        assert [r.username for r in pane.items if r.pending] == ["newcomer", "Wat"]
+        await _cursor_to(pilot, pane, "linus")
+        await press(pilot, "g")
+        s.app.screen.query_one(SelectionList).deselect("openlab")
+        s.app.screen.query_one(SelectionList).select("readers")
+        await press(pilot, "enter")
+        assert s.app.screen.changes == [("user linus", "openlab", "readers")]
+        await press(pilot, "y")
+        assert "linus" not in s.pypi.groups["openlab"] and "linus" in s.pypi.groups["readers"]
+        await _cursor_to(pilot, pane, "linus")
+        await press(pilot, "m")
+        assert s.app.screen.changes == [("user linus", "not an admin", "admin")]
+        await press(pilot, "y")
+        assert s.pypi.users["linus"].admin is True
+        await _cursor_to(pilot, pane, "newcomer")
+        await press(pilot, "a", "y")
+        assert s.pypi.users["newcomer"].pending is False
+
+
+async def test_deleting_a_file_asks_for_its_name():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("tinyfmt"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(FilesPane)
+        target = "tinyfmt-0.1.0.tar.gz"
+        await _cursor_to(pilot, pane, target)
+        await press(pilot, "ctrl+d")
+        assert isinstance(s.app.screen, TypeToConfirm) and s.app.screen.expected == target
+        await press(pilot, *"tinyfmt", "enter")
+        error = str(s.app.screen.query_one("#type-confirm-error").content)
+        assert error == f"That does not match. Type {target} exactly."
+        assert target in {f.filename for f in s.pypi.packages["tinyfmt"]}
+        await press(pilot, *"-0.1.0.tar.gz", "enter")
+        assert target not in {f.filename for f in s.pypi.packages["tinyfmt"]}
+        assert target not in {f.filename for f in pane.items}
+
+
+async def test_not_an_admin_gets_a_read_only_view_with_a_sentence():
+    s = sources_app(username="viewer", password="viewer")
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudScreen("users"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(UsersPane)
+        status = str(pane.query_one(".pane-status").content)
+        assert status == "pypicloud: 'viewer' is not an admin, so this view is read-only (403). " \
+                         "Nothing here can be changed from this account."
+        assert s.app.session.pypicloud_not_admin is not None
+        await press(pilot, "1")
+        packages = s.app.screen.query_one(PackagesPane)
+        assert [p.name for p in packages.items] == ["acme-sdk", "internal-tools", "labkit", "widget"]
