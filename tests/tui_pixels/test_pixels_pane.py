@@ -183,3 +183,24 @@ async def test_read_only_refuses_every_write_key(v2, store, request_log):
         assert not any(method in ("POST", "PUT", "DELETE") for method, _ in request_log)
         status = app.query_one(PixelsPane).query_one(".pane-status").content.plain
         assert status == "2 pixels · Read-only mode: changes are switched off · r reload"
+
+
+async def test_hostile_pixel_names_stay_literal(v2, store):
+    store.pixels["h1"] = Pixel("h1", "acme", "[@click=app.quit]x[/]", None, "x")
+    store.pixels["h2"] = Pixel("h2", "acme", "\x1b[31mred\x1b[0m bell\x07", None, "x")
+    app = host(v2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        names = [r[0] for r in rows(app.query_one(PixelsPane).table)]
+        assert "[@click=app.quit]x[/]" in names
+        assert "red bell" in names
+        await pilot.press("x")  # the delete dialog names it literally too
+        dialog = app.screen
+        assert isinstance(dialog, TypeToConfirm)
+        assert dialog.expected == "[@click=app.quit]x[/]"
+        dialog.query_one("#type-confirm-input").value = "[@click=app.quit]x[/]"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running  # the markup never ran
+        assert "h1" not in store.pixels
+        assert "red bell" in [r[0] for r in rows(app.query_one(PixelsPane).table)]

@@ -19,7 +19,7 @@ from scarf_tui.tui.collections.form import CollectionForm
 from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.styles import style_path
-from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.common.text import safe_str, safe_text, shown
 from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
 from scarf_tui.tui.session import session_of
 
@@ -49,7 +49,7 @@ class CollectionsPane(EditorPane[Collection]):
         return list(await self.service.list_collections(self.owner))
 
     def items_loaded(self) -> None:
-        self.items.sort(key=lambda c: (c.pattern.casefold(), c.id))
+        self.items.sort(key=lambda c: (safe_str(c.pattern).casefold(), c.id))
 
     def status_text(self) -> Text:
         text = super().status_text()

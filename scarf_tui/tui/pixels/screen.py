@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 from scarf_tui.api.models import TrackingPixel
 from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
-from scarf_tui.tui.common.text import format_when, safe_text, shown
+from scarf_tui.tui.common.text import format_when, safe_str, safe_text, shown
 from scarf_tui.tui.pixels.form import PixelForm
 from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
 from scarf_tui.tui.session import session_of
@@ -49,7 +49,7 @@ class PixelsPane(EditorPane[TrackingPixel]):
         return list(await self.service.list_pixels(self.owner))
 
     def items_loaded(self) -> None:
-        self.items.sort(key=lambda p: (p.name.casefold(), p.id))
+        self.items.sort(key=lambda p: (safe_str(p.name).casefold(), p.id))
 
     def status_text(self) -> Text:
         text = super().status_text()
