@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.purldb import PurldbStore, build_purldb_store, create_purldb_app
 from scarf_tui.demo.pypicloud import (
     PYPICLOUD_ADMIN,
@@ -31,6 +32,8 @@ class Sources:
     app: ScarfApp
     pypi: PypicloudStore
     purl: PurldbStore
+    pypi_faults: Faults
+    purl_faults: Faults  # requests_seen counts what reached the PurlDB server
 
 
 def sources_app(
@@ -45,14 +48,16 @@ def sources_app(
     """The app over the three embedded servers. `signed_in=False` leaves pypicloud without a
     service (the sign-in dialog must ask); username/password pick the pypicloud account."""
     pypi, purl = build_pypicloud_store(hostile=hostile), build_purldb_store(hostile=hostile)
-    pypi_transport = httpx.ASGITransport(app=create_pypicloud_app(pypi))
+    pypi_faults, purl_faults = Faults(), Faults()
+    pypi_transport = httpx.ASGITransport(app=create_pypicloud_app(pypi, pypi_faults))
     pypicloud = (
         make_pypicloud_service(PYPICLOUD_URL, username, password, transport=pypi_transport, backoff=0.0)
         if signed_in
         else None
     )
     purldb = make_purldb_service(
-        PURLDB_URL, enabled_for=enabled_for, transport=httpx.ASGITransport(app=create_purldb_app(purl)), backoff=0.0
+        PURLDB_URL, enabled_for=enabled_for, transport=httpx.ASGITransport(app=create_purldb_app(purl, purl_faults)),
+        backoff=0.0,
     )
     scarf = service_for(build_demo_store(today=FIXED_TODAY, hostile=hostile))
     app = make_app(
@@ -63,4 +68,4 @@ def sources_app(
         pypicloud_url=PYPICLOUD_URL,
         read_only=read_only,
     )
-    return Sources(app, pypi, purl)
+    return Sources(app, pypi, purl, pypi_faults, purl_faults)

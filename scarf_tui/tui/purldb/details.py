@@ -74,6 +74,12 @@ class DetailsPane(VerticalScroll):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_focus(self) -> None:
+        """Focus goes on to the versions table when there is one (its arrows pick a version)."""
+        table = self.query_one("#purl-versions", DataTable)
+        if table.display and table.row_count:
+            table.focus()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enable":
             return self.result is not None and self.result.state is LookupState.NOT_ENABLED
