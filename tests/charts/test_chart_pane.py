@@ -15,10 +15,25 @@ from scarf_tui.demo.data import HOSTILE_ORG
 from scarf_tui.demo.store import build_demo_store
 from scarf_tui.tui.charts.bars import ChartBars
 from scarf_tui.tui.charts.pane import ChartPane
-from scarf_tui.tui.charts.range_dialog import ChartRangeDialog, preset_range
+from scarf_tui.tui.charts.range_dialog import PRESETS, ChartRangeDialog, preset_range
 
 from .conftest import server_rows, settle
 from .host_app import ChartHostApp
+
+VIEW_LABELS = ["series", "company", "cloud provider", "country", "platform", "version", "client"]
+
+
+def view_keys(label: str, labels: list[str] | None = None) -> tuple[str, ...]:
+    """`v` opens the view picker; home, then down to the label, then enter."""
+    index = (labels or VIEW_LABELS).index(label)
+    return ("v", "home", *("down",) * index, "enter")
+
+
+def range_keys(name: str) -> tuple[str, ...]:
+    index = [*PRESETS, "custom…"].index(name)
+    return ("R", "home", *("down",) * index, "enter")
+
+
 
 
 def pane_of(app) -> ChartPane:
@@ -58,7 +73,7 @@ async def test_series_shows_the_servers_daily_totals(chart_app, demo_store):
         assert pane.fold.total == sum(daily.values()) > 0
         assert f"{sum(daily.values()):,} downloads" in text_of(app, "#charts-header")
         # Table view of the series: one row per day of the range, same numbers as the server.
-        await pilot.press("t")
+        await pilot.press("l")
         cells = table_cells(app)
         assert len(cells) == (end - start).days == 30
         assert {c[0]: int(c[1].replace(",", "")) for c in cells} == {
@@ -69,7 +84,7 @@ async def test_series_shows_the_servers_daily_totals(chart_app, demo_store):
         # and the column header says so.
         table = app.query_one("#charts-table", DataTable)
         assert [str(c.label) for c in table.ordered_columns][2] == "sum of package uniques"
-        await pilot.press("w")
+        await pilot.press("u")  # day -> week
         assert [str(c.label) for c in table.ordered_columns][2] == "sum of daily uniques"
 
 
@@ -96,17 +111,22 @@ async def test_breakdown_keys_switch_views_with_the_servers_numbers(chart_app, d
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for key, name in enumerate(BREAKDOWNS, 1):
-            await pilot.press(str(key))
+            labels = list(pane_of(app).view_choices())
+            label = labels[key]  # the picker lists the series, the breakdowns, then each variable
+            await pilot.press(*view_keys(label, labels))
+            await settle(pilot)
             assert pane_of(app).view == name
             title = "Variable" if name == "variable" else name.replace("_", " ").capitalize()
             assert text_of(app, "#charts-subheader").startswith(title)
             assert body(app) in ("charts-bars", "charts-message")
-        await pilot.press("3")
+        await pilot.press(*view_keys("country"))
+        await settle(pilot)
         bars = app.query_one("#charts-bars", ChartBars).rows
         top = sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
         assert [(label, n) for label, n, _ in bars[: len(top)]] == top
         assert sum(n for _, n, _ in bars) == sum(countries.values())
-        await pilot.press("0")
+        await pilot.press(*view_keys("series"))
+        await settle(pilot)
         assert body(app) == "charts-plot"
 
 
@@ -114,13 +134,14 @@ async def test_table_percent_column_sums_to_100(chart_app):
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key in ("1", "3", "6", "0"):
-            await pilot.press(key, "t")
+        for key in ("company", "country", "client", "series"):
+            await pilot.press(*view_keys(key), "l")
+            await settle(pilot)
             cells = table_cells(app)
             assert cells, key
             shares = [float(row[-1].rstrip("%")) for row in cells]
             assert abs(sum(shares) - 100.0) <= 0.05 * len(shares), key
-            await pilot.press("t")
+            await pilot.press("l")
             assert body(app) != "charts-table"
 
 
@@ -134,13 +155,16 @@ async def test_variable_view_never_adds_variables_together(chart_app, demo_store
     app = chart_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        labels = list(pane_of(app).view_choices())
+        variables = [label for label in labels if label.startswith("variable ")]
+        assert len(variables) == len(per_variable)  # the picker offers each variable on its own
         seen = {}
-        for _ in per_variable:
+        for label in variables:
+            await pilot.press(*view_keys(label, labels))
+            await settle(pilot)
             bars = app.query_one("#charts-bars", ChartBars).rows
             name = text_of(app, "#charts-subheader").split()[1]
             seen[name] = sum(n for _, n, _ in bars)
-            await pilot.press("v")
         assert seen == dict(per_variable)
         assert str(sum(per_variable.values())) not in text_of(app, "#charts-subheader")
 
@@ -149,30 +173,31 @@ async def test_rollup_keys(chart_app):
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("t", "m")
+        await pilot.press("l", "u", "u")  # day -> week -> month
         months = [row[0] for row in table_cells(app)]
         assert months[0].startswith("2026-10") and months[-1].startswith("2026-11")
-        await pilot.press("w")
+        await pilot.press("u", "u")  # month -> day -> week
         weeks = [row[0] for row in table_cells(app)]
         # 2026-10-21 (Wed, W43) .. 2026-11-19 (Thu, W47): five ISO weeks, both ends partial.
         assert weeks == ["2026-W43 (partial)", "2026-W44", "2026-W45", "2026-W46", "2026-W47 (partial)"]
 
 
-async def test_range_presets_cycle_from_app_today(chart_app, demo_store):
+async def test_range_presets_from_app_today(chart_app, demo_store):
+    """R opens one picker with every preset and a custom range."""
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         seen = []
-        for _ in range(6):
-            await pilot.press("p")
+        for name in PRESETS:
+            await pilot.press(*range_keys(name))
             await settle(pilot)
             rng = pane_of(app).date_range
             seen.append((rng.name, rng.start, rng.end))
-        assert seen[0] == ("90d", date(2026, 8, 22), date(2026, 11, 20))
+        assert ("90d", date(2026, 8, 22), date(2026, 11, 20)) in seen
         assert ("this quarter", date(2026, 10, 1), date(2026, 11, 20)) in seen
         assert ("last quarter", date(2026, 7, 1), date(2026, 10, 1)) in seen
         assert ("12 months", date(2025, 11, 20), date(2026, 11, 20)) in seen
-        assert seen[-1][0] == "30d"
+        assert [name for name, _, _ in seen] == list(PRESETS)
         assert pane_of(app).state == "ready"
 
 
@@ -180,7 +205,7 @@ async def test_custom_range_with_no_data_says_so(chart_app):
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press(*range_keys("custom…"))
         await pilot.pause()
         assert isinstance(app.screen, ChartRangeDialog)
         app.screen.query_one("#range-start", Input).value = "2020-01-01"
@@ -199,7 +224,7 @@ async def test_custom_range_invalid_input_keeps_what_was_typed(chart_app):
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press(*range_keys("custom…"))
         await pilot.pause()
         dialog = app.screen
         start = dialog.query_one("#range-start", Input)
@@ -287,7 +312,8 @@ async def test_hostile_company_names_are_data():
     app = ChartHostApp.over_demo(create_app(store), "demo", today=store.today, scope_name=HOSTILE_ORG.name)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("1", "t")
+        await pilot.press(*view_keys("company"), "l")
+        await settle(pilot)
         labels = [row[0] for row in table_cells(app)]
         hostile = [label for label in labels if "[bold red]" in label]
         assert hostile, labels  # shown literally, not styled away
@@ -299,13 +325,19 @@ async def test_hostile_company_names_are_data():
 async def test_bindings_have_ids_and_can_be_remapped(chart_app):
     ids = [b.id for b in ChartPane.BINDINGS]
     assert all(i and i.startswith("charts.") for i in ids) and len(set(ids)) == len(ids)
-    assert {f"charts.breakdown_{b}" for b in BREAKDOWNS} <= set(ids)
     app = chart_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.set_keymap({"charts.breakdown_company": "f"})
+        app.set_keymap({"charts.next_rollup": "f"})
         await pilot.press("f")
-        assert pane_of(app).view == "company"
+        assert pane_of(app).rollup.value == "week"
+
+
+def test_chart_keys_are_letters_no_other_tab_uses():
+    """Digits switch tabs and a/m/d/b/o/t/s/n/p belong to other tabs of the same screens: the
+    pane binds none of them (one meaning per key on a screen)."""
+    keys = {key for b in ChartPane.BINDINGS for key in b.key.split(",")}
+    assert not keys & {*"0123456789", *"amdbotsnpxe"}
 
 
 async def test_progress_is_shown_while_rows_arrive_over_a_socket(live_server, demo_faults, demo_store):

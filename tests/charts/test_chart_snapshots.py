@@ -14,6 +14,11 @@ from scarf_tui.demo import DEMO_TOKEN, NOEXPORT_TOKEN
 from .host_app import ChartHostApp
 
 VIEWS = [("0", "series"), *((str(i), name) for i, name in enumerate(BREAKDOWNS, 1))]
+
+
+def view_keys(position: str) -> tuple[str, ...]:
+    """The view picker's keys for the view at `position` (series 0, the breakdowns 1..7)."""
+    return ("v", "home", *("down",) * int(position), "enter")
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -36,11 +41,13 @@ def host(demo_app, demo_store, token: str = DEMO_TOKEN, **kwargs) -> ChartHostAp
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("key,view", VIEWS, ids=[v for _, v in VIEWS])
 def test_view(snap_compare, demo_app, demo_store, key, view, size):
-    assert snap_compare(host(demo_app, demo_store), terminal_size=size, run_before=pressing(key))
+    assert snap_compare(host(demo_app, demo_store), terminal_size=size, run_before=pressing(*view_keys(key)))
 
 
 @pytest.mark.parametrize(
-    "keys", [("w",), ("m",), ("3", "t"), ("0", "t")], ids=["week", "month", "country-table", "series-table"]
+    "keys",
+    [("u",), ("u", "u"), (*view_keys("3"), "l"), ("l",)],
+    ids=["week", "month", "country-table", "series-table"],
 )
 def test_rollups_and_tables(snap_compare, demo_app, demo_store, keys):
     assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing(*keys))
@@ -52,4 +59,14 @@ def test_export_not_enabled(snap_compare, demo_app, demo_store):
 
 
 def test_custom_range_dialog(snap_compare, demo_app, demo_store):
-    assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing("c"))
+    # R opens the range picker; the last entry ("custom…") opens the dialog.
+    keys = ("R", "end", "enter")
+    assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing(*keys))
+
+
+def test_range_picker(snap_compare, demo_app, demo_store):
+    assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing("R"))
+
+
+def test_view_picker(snap_compare, demo_app, demo_store):
+    assert snap_compare(host(demo_app, demo_store), terminal_size=(80, 24), run_before=pressing("v"))

@@ -50,6 +50,7 @@ from scarf_tui.tui.charts.range_dialog import (
     DateRange,
     preset_range,
 )
+from scarf_tui.tui.common.fields import ChoicePicker
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.session import session_of
@@ -68,8 +69,8 @@ BREAKDOWN_TITLES: dict[str, str] = {
 }
 SERIES = "series"
 
-_view_group = Binding.Group("view", compact=True)
-_rollup_group = Binding.Group("rollup", compact=True)
+ROLLUP_ORDER = (Rollup.DAY, Rollup.WEEK, Rollup.MONTH)
+CUSTOM_RANGE = "custom…"
 
 
 async def _close(rows: AsyncIterator[AggregateRow]) -> None:
@@ -85,25 +86,14 @@ class ChartPane(Vertical, can_focus=True):
 
     DEFAULT_CSS = read_style("charts.tcss")  # selectors start with ChartPane, so scoping leaves them as written
 
+    # Keys are letters no other tab of the package or organization screen uses (digits switch
+    # tabs; a m d b o are permission levels and roles; t s n are the package list's), so a key
+    # means one thing wherever the pane is shown.
     BINDINGS = [
-        Binding("0", "show_view('series')", "series", id="charts.series", group=_view_group),
-        *(
-            Binding(
-                str(i),
-                f"show_view('{name}')",
-                BREAKDOWN_TITLES[name],
-                id=f"charts.breakdown_{name}",
-                group=_view_group,
-            )
-            for i, name in enumerate(BREAKDOWNS, 1)
-        ),
-        Binding("d", "rollup('day')", "day", id="charts.rollup_day", group=_rollup_group),
-        Binding("w", "rollup('week')", "week", id="charts.rollup_week", group=_rollup_group),
-        Binding("m", "rollup('month')", "month", id="charts.rollup_month", group=_rollup_group),
-        Binding("t", "toggle_table", "table", id="charts.toggle_table"),
-        Binding("v", "next_variable", "next variable", id="charts.next_variable", show=False),
-        Binding("p", "next_range", "range", id="charts.next_range"),
-        Binding("c", "custom_range", "custom range", id="charts.custom_range"),
+        Binding("v", "pick_view", "view", id="charts.pick_view"),
+        Binding("u", "next_rollup", "day/week/month", id="charts.next_rollup"),
+        Binding("l", "toggle_table", "table", id="charts.toggle_table"),
+        Binding("R", "pick_range", "range", id="charts.pick_range"),
         Binding("r", "reload", "reload", id="charts.reload", show=False),
     ]
 
@@ -173,22 +163,58 @@ class ChartPane(Vertical, can_focus=True):
     def action_toggle_table(self) -> None:
         self.show_table = not self.show_table
 
-    def action_next_variable(self) -> None:
-        self._variable_index += 1
-        self.view = "variable"
-        self.redraw()
+    def action_next_rollup(self) -> None:
+        self.rollup = ROLLUP_ORDER[(ROLLUP_ORDER.index(self.rollup) + 1) % len(ROLLUP_ORDER)]
 
-    def action_next_range(self) -> None:
-        current = self.date_range.name
-        following = PRESETS[(PRESETS.index(current) + 1) % len(PRESETS)] if current in PRESETS else PRESETS[0]
-        self.set_range(preset_range(following, self.today))
+    def view_choices(self) -> dict[str, tuple[str, int]]:
+        """Label -> (view, variable index): the series, each breakdown, and each variable."""
+        choices: dict[str, tuple[str, int]] = {"series": (SERIES, 0)}
+        for name in BREAKDOWNS:
+            if name != "variable":
+                choices[BREAKDOWN_TITLES[name]] = (name, 0)
+        names = self.fold.variable_names() if self.fold is not None else []
+        for index, variable in enumerate(names):
+            choices[f"variable {safe_str(variable)}"] = ("variable", index)
+        if not names:
+            choices["variable"] = ("variable", 0)
+        return choices
 
-    def action_custom_range(self) -> None:
-        def chosen(picked: DateRange | None) -> None:
-            if picked is not None:
-                self.set_range(picked)
+    def current_view_label(self) -> str:
+        for label, (view, index) in self.view_choices().items():
+            if view == self.view and (view != "variable" or index == self._variable_index):
+                return label
+        return "series"
 
-        self.app.push_screen(ChartRangeDialog(self.date_range), chosen)
+    def action_pick_view(self) -> None:
+        choices = self.view_choices()
+
+        def picked(label: str | None) -> None:
+            if label in choices:
+                self.show_choice(label)
+
+        self.app.push_screen(ChoicePicker("Show downloads by", list(choices), self.current_view_label()), picked)
+
+    def show_choice(self, label: str) -> None:
+        """Show the view a picker label names ("series", "country", "variable platform")."""
+        view, index = self.view_choices()[label]
+        self._variable_index = index
+        if self.view == view:
+            self.redraw()
+        self.view = view
+
+    def action_pick_range(self) -> None:
+        def picked(name: str | None) -> None:
+            if name == CUSTOM_RANGE:
+                self.app.push_screen(ChartRangeDialog(self.date_range), chosen)
+            elif name in PRESETS:
+                self.set_range(preset_range(name, self.today))
+
+        def chosen(custom: DateRange | None) -> None:
+            if custom is not None:
+                self.set_range(custom)
+
+        current = self.date_range.name if self.date_range.name in PRESETS else CUSTOM_RANGE
+        self.app.push_screen(ChoicePicker("Date range", [*PRESETS, CUSTOM_RANGE], current), picked)
 
     def action_reload(self) -> None:
         self.load()
@@ -385,7 +411,7 @@ class ChartPane(Vertical, can_focus=True):
             assert self.fold is not None
             names = self.fold.variable_names()
             name = names[self._variable_index % len(names)]
-            more = f" {self._variable_index % len(names) + 1}/{len(names)} (v: next)" if len(names) > 1 else ""
+            more = f" {self._variable_index % len(names) + 1}/{len(names)} (v: another)" if len(names) > 1 else ""
             return f"Variable {safe_str(name)}{more} · {top.total:,} · not summed across variables"
         return f"{BREAKDOWN_TITLES[self.view].capitalize()} · top {TOP_N} · {top.total:,} downloads"
 
