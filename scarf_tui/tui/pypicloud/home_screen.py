@@ -27,7 +27,7 @@ class PypicloudScreen(SourceTabs):
 
     def crumbs(self) -> list[str]:
         service = self.session.pypicloud
-        where = service.base_url if service is not None else "pypicloud"
+        where = f"{service.username or 'anonymous'} @ {service.base_url}" if service is not None else "not signed in"
         names = dict(TABS)
         return ["pypicloud", where, names.get(self.active_tab, "").lower()]
 

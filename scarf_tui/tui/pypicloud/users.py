@@ -56,7 +56,7 @@ class UsersPane(SourcePane[UserRow]):
     def status_text(self) -> Text:
         waiting = sum(1 for row in self.items if row.pending)
         if waiting and not self.not_admin and not self.session.read_only:
-            return Text(f"{waiting} registration(s) waiting: a approves · {self.HINT}", style="bold")
+            return Text(f"{waiting} registration(s) waiting for approval · {self.HINT}", style="bold")
         return super().status_text()
 
     def _confirm(self, title: str, rows: list[tuple[str, str, str]], request, done: str) -> None:  # noqa: ANN001

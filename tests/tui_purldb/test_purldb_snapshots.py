@@ -1,0 +1,40 @@
+"""SVG snapshots of the PurlDB Details tab and the :purl screen at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.helpers import settle
+from tests.tui_pypicloud.helpers import sources_app
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _then(action: Callable[[Pilot], None]) -> Callable[[Pilot], Awaitable[None]]:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        action(pilot)
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_details_tab_found(snap_compare, size) -> None:
+    app = sources_app().app
+    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.open_package("acme-sdk", "details")))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_details_tab_not_enabled(snap_compare, size) -> None:
+    app = sources_app(enabled_for=()).app
+    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.open_package("acme-sdk", "details")))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_purl_screen_not_found(snap_compare, size) -> None:
+    app = sources_app().app
+    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.run_command("purl pkg:npm/foo@1.2.0")))
