@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import shlex
 import socket
 import sys
 from typing import IO
@@ -126,7 +125,7 @@ def run_serve(args: argparse.Namespace, *, stdout: IO[str] | None = None, stderr
     port = sock.getsockname()[1]
     from scarf_tui.serve_web import KEY_PARAM, GuardedServer, serve_forever
 
-    server = GuardedServer(shlex.join(app_command(args)), key=key, port=port)
+    server = GuardedServer(app_command(args), key=key, port=port)
     what = "the demo" if getattr(args, "demo", False) else "scarf-tui"
     print(
         f"{PROG}: serving {what} at\n\n    http://{url_host(args.host)}:{port}/?{KEY_PARAM}={key}\n\n"

@@ -22,6 +22,7 @@ import contextlib
 import hmac
 import html
 import json
+import shlex
 import signal
 import socket
 from collections.abc import Awaitable, Callable
@@ -113,16 +114,19 @@ def _textual_serve_static() -> Path:
 
 
 class GuardedServer:
-    """textual-serve's app service behind an access key. Build with a shell command line."""
+    """textual-serve's app service behind an access key; each websocket runs `argv`."""
 
-    def __init__(self, command: str, *, key: str, port: int, title: str = "scarf-tui") -> None:
-        self.command = command
+    def __init__(self, argv: list[str], *, key: str, port: int, title: str = "scarf-tui") -> None:
+        # textual-serve runs a shell command line; `exec` makes the app replace the shell, so
+        # stopping the process stops the app itself, not only a shell around it.
+        self.command = "exec " + shlex.join(argv)
         self.key = key
         self.port = port
         self.title = title
         self.cookie = cookie_name(port)
         self.downloads = DownloadManager()
         self.sessions = 0
+        self._open: dict[asyncio.Task[Any], web.WebSocketResponse] = {}  # handler -> its websocket
 
     def make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._guard], client_max_size=64 * 1024)
@@ -192,6 +196,9 @@ class GuardedServer:
         height = _clamp(request.query.get("height"), 24, 500)
         await websocket.prepare(request)
         self.sessions += 1
+        handler = asyncio.current_task()
+        assert handler is not None
+        self._open[handler] = websocket
 
         async def close() -> None:  # the app process said "exit"
             await websocket.close()
@@ -208,11 +215,19 @@ class GuardedServer:
             await self._pump(websocket, service)
         finally:
             self.sessions -= 1
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await service.stop()
-            await _reap(getattr(service, "_process", None))  # textual-serve 1.1 keeps it there
-            await websocket.close()
+            try:
+                await _stop(service)
+                await websocket.close()
+            finally:
+                self._open.pop(handler, None)
         return websocket
+
+    async def close_sessions(self) -> None:
+        """Close every open page's websocket and wait until its app process has ended."""
+        handlers = list(self._open)
+        for websocket in list(self._open.values()):
+            await websocket.close()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     async def _pump(self, websocket: web.WebSocketResponse, service: Any) -> None:
         """Browser messages to the app process: keystrokes, resizes, pings, focus changes."""
@@ -238,16 +253,27 @@ class GuardedServer:
                 await service.focus()
 
 
-async def _reap(process: Any) -> None:
-    """Wait for an app process that was asked to quit; kill it if it doesn't within QUIT_LIMIT."""
-    if process is None or process.returncode is not None:
-        return
+async def _stop(service: AppService) -> None:
+    """Ask the app process to quit and wait for it; after QUIT_LIMIT seconds kill it, so an app
+    that hangs (or ignores the request) can't keep its session, or the server, alive."""
+    process = getattr(service, "_process", None)  # textual-serve 1.1 keeps it there
+    stopping = asyncio.ensure_future(service.stop())
+    cancelled = False
     try:
-        await asyncio.wait_for(process.wait(), QUIT_LIMIT)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
+        await asyncio.wait_for(asyncio.shield(stopping), QUIT_LIMIT)
+    except (TimeoutError, asyncio.CancelledError) as exc:
+        cancelled = isinstance(exc, asyncio.CancelledError)  # the server is shutting down
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+    except (ConnectionError, RuntimeError):
+        pass  # the pipe to a process that already ended
+    with contextlib.suppress(ConnectionError, RuntimeError):
+        await stopping  # ends once the process's output closes
+    if process is not None:
         await process.wait()
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 def _clamp(value: object, default: int, top: int) -> int:
@@ -290,6 +316,7 @@ async def serve_forever(server: GuardedServer, sock: socket.socket) -> None:
     try:
         await stop.wait()
     finally:
+        await server.close_sessions()  # each app process gets QUIT_LIMIT seconds to quit
         await runner.cleanup()
 
 

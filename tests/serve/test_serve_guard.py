@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import shlex
+import os
 import socket
 import sys
 from pathlib import Path
@@ -28,7 +28,7 @@ KEY = "k3y-for-tests_0123456789abcdef"
 TOKEN = "scarf-token-that-must-stay-hidden-4242"
 
 
-def marker_command(marker: Path) -> str:
+def marker_command(marker: Path) -> list[str]:
     """A process that records that it ran, and whether the token reached it via the environment,
     in a marker file and as one data packet of textual-serve's protocol (which the browser gets)."""
     code = (
@@ -39,7 +39,7 @@ def marker_command(marker: Path) -> str:
         "sys.stdout.buffer.write(b'__GANGLION__\\n' + b'D' + len(data).to_bytes(4, 'big') + data); "
         "sys.stdout.flush()"
     )
-    return shlex.join([sys.executable, "-c", code])
+    return [sys.executable, "-c", code]
 
 
 @pytest.fixture
@@ -215,3 +215,37 @@ def test_page_escapes_what_it_embeds():
 def test_help_lists_serve():
     assert "serve" in build_parser().format_help()
     assert isinstance(build_parser().parse_args(["serve"]), argparse.Namespace)
+
+
+async def test_sessions_are_capped_and_a_hung_app_is_killed_when_its_page_closes(tmp_path, monkeypatch):
+    from scarf_tui import serve_web
+
+    monkeypatch.setattr(serve_web, "MAX_SESSIONS", 1)
+    monkeypatch.setattr(serve_web, "QUIT_LIMIT", 0.5)
+    pid_file = tmp_path / "pid"
+    # An "app" that ignores the quit request: it only stops when its stdin closes or it is killed.
+    hung = (
+        f"import os, sys; open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
+        "sys.stdout.buffer.write(b'__GANGLION__\\nD' + (5).to_bytes(4, 'big') + b'ready'); sys.stdout.flush(); "
+        "sys.stdin.buffer.read()"
+    )
+    guarded = GuardedServer([sys.executable, "-c", hung], key=KEY, port=8124)
+    server = TestServer(guarded.make_app(), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await (await http.get(url(server, f"/?key={KEY}"), allow_redirects=False)).release()
+            first = await http.ws_connect(url(server, "/ws"))
+            assert (await first.receive(timeout=60)).data == b"ready"  # the app process runs
+            with pytest.raises(aiohttp.WSServerHandshakeError) as busy:
+                await http.ws_connect(url(server, "/ws"))
+            assert busy.value.status == 503
+            await first.send_str(json.dumps(["ping", 1]))
+            assert json.loads((await first.receive(timeout=60)).data) == ["pong", 1]
+            await first.close()
+            await guarded.close_sessions()  # the handler has ended the hung app
+    finally:
+        await server.close()
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
