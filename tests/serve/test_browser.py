@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 
 import pytest
 
@@ -53,6 +54,10 @@ def test_the_demo_renders_in_chromium(tmp_path, app_env):
             pytest.fail(served.explain(error))
         # One app process runs beside the server while the page is open.
         assert len(group_alive(server_group)) >= 2
+        # Ctrl+C/SIGTERM to the server alone: it closes the session, the app quits, all exit cleanly.
+        served.process.send_signal(signal.SIGTERM)
+        assert served.process.wait(60) == 0
+        assert group_alive(server_group) == []
     text = page["text"]
     assert "packages" in text.splitlines()[0]
     (row,) = [line.split() for line in text.splitlines() if line.split()[:1] == ["widget-cli"]]
@@ -60,8 +65,6 @@ def test_the_demo_renders_in_chromium(tmp_path, app_env):
     # Neither the Scarf token nor the access key is in the page (the key lives in an HttpOnly cookie).
     assert TOKEN not in page["html"] and served.key not in page["html"]
     assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 10_000
-    # The server's group (server, shell, app, the app's demo server) is gone.
-    assert group_alive(server_group) == []
 
 
 def test_without_the_key_chromium_gets_403_and_no_app_starts(tmp_path, app_env):
