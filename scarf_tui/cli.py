@@ -1,8 +1,10 @@
 """The `scarf-tui` command.
 
-    scarf-tui [--demo] [--org NAME] [--user NAME] [--read-only] [--api-url URL] [--config PATH]
+    scarf-tui [--demo [--demo-scale N]] [--org NAME] [--user NAME] [--read-only] [--offline]
+              [--api-url URL] [--config PATH]
     scarf-tui login [--user NAME] [--api-url URL] [--no-verify]
     scarf-tui demo-server [--host 127.0.0.1] [--port 8765] [--faults "latency=0.2,error_rate=0.1"] [--hostile]
+                          [--demo-scale N]
     scarf-tui export ...          (scarf_tui/export_cli.py, when present)
 
 Problems the user can fix (config file, API URL, bad arguments) print one line on stderr and
@@ -54,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--org", metavar="NAME", help="open this organization")
     parser.add_argument("--user", metavar="NAME", help="your Scarf username (default: config or SCARF_USERNAME)")
     parser.add_argument("--read-only", action="store_true", help="disable every write (browse safely)")
+    parser.add_argument(
+        "--offline", action="store_true", help="browse the last-known lists only (no network; every write refused)"
+    )
+    add_demo_scale_argument(parser)
     parser.add_argument("--api-url", metavar="URL", help="API base URL (default: config, SCARF_API_URL or https://scarf.sh/api)")
     parser.add_argument("--config", metavar="PATH", help="config.toml to read instead of the default")
     parser.add_argument(
@@ -112,8 +118,29 @@ def add_demo_server_parser(subparsers: argparse._SubParsersAction) -> argparse.A
         help='inject faults, e.g. "latency=0.2,error_rate=0.1,rate_limit_every=5,cut_stream=1"',
     )
     demo.add_argument("--hostile", action="store_true", help="add records with markup, ANSI and control characters")
+    add_demo_scale_argument(demo, default=argparse.SUPPRESS)  # also given before "demo-server"
     demo.set_defaults(run=run_demo_server)
     return demo
+
+
+MAX_DEMO_SCALE = 20_000  # scarf_tui.demo.scale.MAX_SCALE (not imported: --help stays quick)
+
+
+def _demo_scale(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_DEMO_SCALE:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_DEMO_SCALE:,}, not {text!r}")
+    return int(text)
+
+
+def add_demo_scale_argument(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--demo-scale",
+        metavar="N",
+        type=_demo_scale,
+        default=default,
+        help=f"add the demo organization 'atlas' with N packages (up to {MAX_DEMO_SCALE:,}), 500 members "
+        "and permissions on every package",
+    )
 
 
 def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
@@ -147,6 +174,10 @@ def launch_tui(args: argparse.Namespace) -> int:
         settings.api_url = args.api_url.strip()
     if args.read_only:
         settings.read_only = True
+    if args.demo_scale and not args.demo:
+        raise UsageProblem("--demo-scale needs --demo (or use it with demo-server).")
+    if args.offline and args.demo:
+        raise UsageProblem("--offline and --demo don't go together: the demo needs no network.")
     if not args.demo:
         # Refuse an insecure or malformed URL before the screen takes over the terminal.
         settings.api_url = check_base_url(settings.api_url)
@@ -161,6 +192,8 @@ def launch_tui(args: argparse.Namespace) -> int:
         config_path=Path(args.config) if args.config else None,
         api_version=getattr(args, "api", None),
         pypicloud_url=getattr(args, "pypicloud", None),
+        offline=args.offline,
+        demo_scale=args.demo_scale,
     )
 
 
@@ -176,7 +209,7 @@ def run_demo_server(args: argparse.Namespace) -> int:
 
     from scarf_tui.demo.server import serve
 
-    serve(args.host, args.port, faults, hostile=args.hostile)
+    serve(args.host, args.port, faults, hostile=args.hostile, packages=getattr(args, "demo_scale", None))
     return EXIT_OK
 
 

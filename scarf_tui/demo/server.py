@@ -31,9 +31,11 @@ def serve(
     hostile: bool = False,
     events_scale: int = 1,
     stop: threading.Event | None = None,
+    packages: int | None = None,
 ) -> None:
     """Blocking: serve the demo dataset (both API versions) until interrupted, or until ``stop``
-    is set. Faults default to $SCARF_DEMO_FAULTS. Started by start_demo, like --demo."""
+    is set. Faults default to $SCARF_DEMO_FAULTS. Started by start_demo, like --demo.
+    ``packages`` is --demo-scale (the "atlas" organization with that many packages)."""
     from scarf_tui.demo.start import start_demo
 
     if faults is None:
@@ -45,7 +47,9 @@ def serve(
             file=sys.stderr,
         )
     with contextlib.ExitStack() as stack:
-        session = start_demo(stack, scale=events_scale, hostile=hostile, faults=faults, host=host, port=port)
+        session = start_demo(
+            stack, scale=events_scale, hostile=hostile, faults=faults, host=host, port=port, packages=packages
+        )
         print(
             f"Scarf demo server: API v2 at {session.origin}/v2, API v1 at {session.origin}/api  "
             f"(faults: {faults.describe()})",

@@ -58,6 +58,7 @@ def start_demo(
     username: str | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    packages: int | None = None,
 ) -> DemoSession:
     """Start the embedded server on 127.0.0.1 (an ephemeral port, closed with ``stack``) and
     return a DemoSession whose service speaks ``api_version`` ("v1" or "v2").
@@ -66,7 +67,9 @@ def start_demo(
     ``scale`` multiplies the event volume; ``hostile`` adds packages with hostile names;
     ``store``/``faults`` let tests keep a handle on what the server holds and how it fails;
     ``token`` signs in as another demo user (``username`` names that user). ``host``/``port``
-    are for ``scarf-tui demo-server`` (port 0 picks a free one; ``origin`` tells which)."""
+    are for ``scarf-tui demo-server`` (port 0 picks a free one; ``origin`` tells which).
+    ``packages`` is --demo-scale: add the "atlas" organization with that many packages
+    (scarf_tui.demo.scale)."""
     from scarf_tui.api import make_service
     from scarf_tui.demo.app import create_app
     from scarf_tui.demo.loopback import running_server
@@ -76,6 +79,10 @@ def start_demo(
         raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
     if store is None:
         store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1, fleet=True)
+        if packages:
+            from scarf_tui.demo.scale import add_scaled_org
+
+            add_scaled_org(store, packages)
     served = stack.enter_context(running_server(create_app(store, faults), host=host, port=port))
     origin = served.removesuffix("/api")
     base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"

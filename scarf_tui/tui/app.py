@@ -61,7 +61,9 @@ class ScarfApp(SessionApp):
 
     # --- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self.session.service is None:
+        if self.session.saved is not None and self.session.saved.notice:
+            self.notify(self.session.saved.notice, severity="warning", markup=False)  # a corrupt cache
+        if not self.session.can_connect:
             from scarf_tui.tui.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
@@ -141,7 +143,7 @@ class ScarfApp(SessionApp):
         if action == "focus_now":
             return self._focus_keys_free("tab" if parameters and parameters[0] == 1 else "shift+tab")
         if action in ("refresh", "copy", "command_bar"):
-            return isinstance(self.screen, BaseScreen) and self.session.service is not None
+            return isinstance(self.screen, BaseScreen) and self.session.can_connect
         return True
 
     def _focus_keys_free(self, key: str) -> bool:

@@ -1,12 +1,24 @@
-"""The one way the CLI starts the TUI: build the Session, start the demo when asked, run."""
+"""The one way the CLI starts the TUI: build the Session, start the demo when asked, run.
+
+Start-up paints before it connects: the service is built when the first screen asks for it
+(`Session.connect`), off the event loop, so HTTP and the wire models load - and, in `--demo`,
+the embedded servers start - while the first screen is already on the terminal. The saved
+lists (scarf_tui.cache) paint at once when present.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scarf_tui.config import Settings
 from scarf_tui.tui.session import Session
+
+if TYPE_CHECKING:
+    from scarf_tui.api.saved import SavedLists
+    from scarf_tui.api.service import ScarfService
 
 
 def run_tui(
@@ -18,32 +30,85 @@ def run_tui(
     config_path: Path | None = None,
     api_version: str | None = None,
     pypicloud_url: str | None = None,
+    offline: bool = False,
+    demo_scale: int | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
-    demo) the app opens on the Welcome screen. `api_version` is --api: it wins over
-    $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1.
+    demo, no --offline) the app opens on the Welcome screen. `api_version` is --api: it wins
+    over $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1.
     `pypicloud_url` is --pypicloud: the TUI opens on that server (asking to sign in when no
-    user name and password are configured). The demo also serves pypicloud and PurlDB."""
+    user name and password are configured). The demo also serves pypicloud and PurlDB.
+    `offline` browses the saved lists only and refuses every write; `demo_scale` gives the
+    demo organization that many packages."""
     from scarf_tui.tui.app import ScarfApp
 
     with contextlib.ExitStack() as stack:
-        session = Session(settings=settings, username=username, org=org, config_path=config_path)
+        session = Session(
+            settings=settings, username=username, org=org, config_path=config_path, offline=offline and not demo
+        )
         if demo:
-            from scarf_tui.tui.demo_door import start_demo_session
+            from scarf_tui.tui.demo_door import start_demo_in_background
 
-            session.service, session.username = start_demo_session(stack, api_version=api_version or "v2")
-        elif settings.token:
-            from scarf_tui.api import make_service_for
+            started = start_demo_in_background(
+                stack, api_version=api_version or "v2", scale=demo_scale, sources=not pypicloud_url
+            )
+            session.username = started.username
+            session.connect = started.service
 
-            session.service = make_service_for(settings, api_version=api_version, username=session.username)
+            def sources_ready() -> None:
+                session.pypicloud, session.purldb = started.sources()
+
+            if not pypicloud_url:
+                session.connect = _then(started.service, sources_ready)
+        elif session.offline or settings.token:
+            from scarf_tui.api.version import choose_version, effective_api_url
+
+            # A bad version or URL is refused now, before the screen takes the terminal.
+            version = choose_version(
+                effective_api_url(settings.api_url), flag=api_version, config_value=settings.api_version
+            )
+            session.saved = _saved_lists(settings, version, session.username, offline=session.offline)
+            session.connect = _connector(settings, version, session.username, offline=session.offline)
         from scarf_tui.tui.pypicloud.connect import connect_sources
 
         connect_sources(session, settings, pypicloud_url=pypicloud_url, where=str(config_path or "config.toml"))
-        if demo and not pypicloud_url:
-            from scarf_tui.tui.demo_door import start_demo_sources
-
-            session.pypicloud, session.purldb = start_demo_sources(stack)
         session.pypicloud_at_start = bool(pypicloud_url)
         app = ScarfApp(session, close_service_on_exit=True)
         app.run()
         return app.return_code or 0
+
+
+def _then(first: Callable[[], ScarfService], after: Callable[[], None]) -> Callable[[], ScarfService]:
+    def both() -> ScarfService:
+        result = first()
+        after()
+        return result
+
+    return both
+
+
+def _connector(
+    settings: Settings, version: str, username: str | None, *, offline: bool
+) -> Callable[[], ScarfService]:
+    def connect() -> ScarfService:
+        if offline:
+            from scarf_tui.api.offline import make_offline_service
+
+            return make_offline_service(settings, api_version=version, username=username)
+        from scarf_tui.api import make_service_for
+
+        return make_service_for(settings, api_version=version, username=username)
+
+    return connect
+
+
+def _saved_lists(settings: Settings, version: str, username: str | None, *, offline: bool) -> SavedLists:
+    from scarf_tui.api.saved import SavedLists
+    from scarf_tui.api.version import effective_api_url
+    from scarf_tui.cache import ListCache, account_name, cache_file
+
+    token = settings.token.reveal() if settings.token is not None else None
+    account = account_name(username, token)
+    del token
+    where = f"{effective_api_url(settings.api_url)} ({version})"
+    return SavedLists(ListCache(cache_file(where, account), api_url=where, account=account), offline=offline)

@@ -7,21 +7,26 @@ attributes off `self.app`. Test hosts subclass `SessionApp` so panes and dialogs
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.dom import DOMNode
 
-from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
-from scarf_tui.sources.purldb import PurldbService
-from scarf_tui.sources.pypicloud import PypicloudService
 from scarf_tui.tui.common.text import safe_str
 
+if TYPE_CHECKING:  # loaded when first used: the first screen paints before HTTP and the wire models load
+    from scarf_tui.api.saved import SavedLists
+    from scarf_tui.api.service import ScarfService
+    from scarf_tui.sources.purldb import PurldbService
+    from scarf_tui.sources.pypicloud import PypicloudService
+
 READ_ONLY_SENTENCE = "Read-only mode: this change was refused."
+OFFLINE_SENTENCE = "Offline: changes are refused (scarf-tui was started with --offline)."
 
 
 class NoService(RuntimeError):
@@ -51,22 +56,45 @@ class Session:
     purldb: PurldbService | None = None
     # What the session started and must stop on exit (a demo server opened from the welcome screen).
     resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+    # Builds the service when first needed (start-up paints first; the demo server starts meanwhile).
+    connect: Callable[[], ScarfService] | None = field(default=None, repr=False)
+    # The last-known lists (scarf_tui.cache): painted at once, marked stale, then refreshed.
+    saved: SavedLists | None = field(default=None, repr=False)
+    offline: bool = False  # --offline: browse the saved lists; every write is refused
 
     def __post_init__(self) -> None:
-        self.read_only = bool(self.read_only or self.settings.read_only)
+        self.read_only = bool(self.read_only or self.settings.read_only or self.offline)
         self.username = self.username or self.settings.username
 
     @property
     def api(self) -> ScarfService:
-        """The service, for code that only runs once one exists."""
+        """The service, for code that only runs once one exists (built now if it is pending)."""
+        if self.service is None and self.connect is not None:
+            connect, self.connect = self.connect, None
+            self.service = connect()
         if self.service is None:
             raise NoService()
         return self.service
 
+    async def ready_api(self) -> ScarfService:
+        """The service, built off the event loop if it is still pending, so the screen keeps
+        painting meanwhile (the demo server starting, HTTP and the wire models loading)."""
+        if self.service is None and self.connect is not None:
+            import asyncio
+
+            connect, self.connect = self.connect, None
+            self.service = await asyncio.to_thread(connect)
+        return self.api
+
+    @property
+    def can_connect(self) -> bool:
+        """A service exists or is on its way (False: the Welcome screen asks how to connect)."""
+        return self.service is not None or self.connect is not None
+
     def refuses_write(self, node: DOMNode) -> bool:
         """The one read-only gate: True (after telling the user) when a write must not start."""
         if self.read_only:
-            node.app.notify(READ_ONLY_SENTENCE, severity="warning")
+            node.app.notify(OFFLINE_SENTENCE if self.offline else READ_ONLY_SENTENCE, severity="warning")
             return True
         return False
 

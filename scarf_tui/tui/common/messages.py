@@ -3,10 +3,14 @@ the screen stack. Nothing below tui/app.py needs to import the app to move the u
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from scarf_tui.api.service import ScarfService
 from scarf_tui.domain import Package
+
+if TYPE_CHECKING:
+    from scarf_tui.api.service import ScarfService
 
 
 class OpenPackages(Message):

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from scarf_tui.api.errors import NotFound
+from scarf_tui.api.saved import OFFLINE_NOTHING_SAVED, SavedOrganization, stale_marker
 from scarf_tui.domain import Organization
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.errors import describe_error
@@ -99,14 +100,25 @@ class OrganizationsScreen(BaseScreen):
         return self.table.selected
 
     def reload(self) -> None:
-        self.table.set_loading(True)
+        # The last-known table paints at once (marked stale) the first time; then the server's.
+        saved = self.session.saved
+        hit = saved.organizations() if saved is not None and not self.table.rows else None
+        if hit is not None:
+            self.table.extra_status = stale_marker(hit.age, offline=self.session.offline)
+            self.table.set_rows([org_row(r.name, r.source, r.count, r.org, r.problem) for r in hit.rows])
+        else:
+            self.table.set_loading(True)
         self._load()
 
     @work(exclusive=True, group="orgs-load", exit_on_error=False)
     async def _load(self) -> None:
         session = self.session
-        service = session.api
+        if session.offline:
+            if not self.table.rows:
+                self.table.set_error(OFFLINE_NOTHING_SAVED)
+            return
         try:
+            service = await session.ready_api()
             packages = await service.list_packages()
         except Exception as err:  # noqa: BLE001
             self.table.set_error(self.show_error(err))
@@ -125,14 +137,18 @@ class OrganizationsScreen(BaseScreen):
                 return None, describe_error(err), False
 
         results = await asyncio.gather(*(read(n) for n in names))
-        rows = [
-            org_row(name, source, counts[name], org, problem)
+        kept = [
+            SavedOrganization(name, source, counts[name], org, problem)
             for (name, source), (org, problem, missing) in zip(names.items(), results, strict=True)
             # an owner that is no organization is another user who shared a package
             if not (missing and source == "packages")
         ]
+        rows = [org_row(r.name, r.source, r.count, r.org, r.problem) for r in kept]
         session.remember_names("org", names)
+        self.table.extra_status = ""
         self.table.set_rows(rows)
+        if session.saved is not None:
+            await asyncio.to_thread(session.saved.remember_organizations, kept)
         if rows:
             self.table.table.move_cursor(row=0)
 

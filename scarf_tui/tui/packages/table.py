@@ -17,6 +17,7 @@ from textual.message import Message
 
 from scarf_tui.analytics import last_n_days_by_package, sparkline
 from scarf_tui.api.errors import ExportNotEnabled
+from scarf_tui.api.saved import OFFLINE_NOTHING_SAVED, stale_marker
 from scarf_tui.domain import LibraryType, Package
 from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
@@ -98,6 +99,7 @@ class PackageTable(ResourceTable):
         self.trend_notice = ""
         self._select_after_load: str | None = None
         self.trend_exceptions: dict[str, Exception] = {}  # owner -> why its trend is blank
+        self.stale_notice = ""  # "cached 3 h ago · refreshing…" while the saved list shows
 
     def on_mount(self) -> None:
         self.extra_filter = self._type_matches
@@ -105,14 +107,29 @@ class PackageTable(ResourceTable):
 
     # --- loading ------------------------------------------------------------------------------
     def load(self) -> None:
-        self.set_loading(True)
-        self._load_packages()
+        # The last-known list paints at once (marked stale); the server's answer replaces it.
+        if not (not self.loaded and self._paint_saved()):
+            self.set_loading(True)
+        self.call_after_refresh(self._load_packages)  # paint first, then connect and ask
+
+    def _paint_saved(self) -> bool:
+        session = session_of(self)
+        hit = session.saved.packages(self.org) if session.saved is not None else None
+        if hit is None:
+            return False
+        self.stale_notice = stale_marker(hit.age, offline=session.offline)
+        self._show(hit.packages)
+        return True
 
     @work(exclusive=True, group="package-table-load", exit_on_error=False)
     async def _load_packages(self) -> None:
         session = session_of(self)
-        service = session.api
+        if session.offline:
+            if not self.packages:
+                self.set_error(OFFLINE_NOTHING_SAVED)
+            return
         try:
+            service = await session.ready_api()
             if self.org is None:
                 packages = await service.list_packages()
             else:
@@ -122,17 +139,25 @@ class PackageTable(ResourceTable):
             self.app.notify(message, severity="error", markup=False)
             self.set_error(message)
             return
+        self.stale_notice = ""
+        self._show(packages)
+        if session.saved is not None:
+            await asyncio.to_thread(session.saved.remember_packages, self.org, packages)
+        self._load_trends(packages)
+
+    def _show(self, packages: list[Package]) -> None:
+        session = session_of(self)
         self.packages = packages
         self.loaded = True
         session.remember_names("package", (p.name for p in packages))
         session.remember_names("org", (p.owner for p in packages if not session.is_me(p.owner)))
+        self.extra_status = self._extra_status_text()
         self.set_rows([package_row(p) for p in packages])
         if self._select_after_load is not None:
             self.select_key(self._select_after_load)
             self._select_after_load = None
         elif self.table.row_count and self.table.cursor_row < 0:
             self.table.move_cursor(row=0)
-        self._load_trends(packages)
 
     @work(exclusive=True, group="package-table-trends", exit_on_error=False)
     async def _load_trends(self, packages: list[Package]) -> None:
@@ -193,9 +218,13 @@ class PackageTable(ResourceTable):
             self.table.move_cursor(row=0)
 
     def _update_extra_status(self) -> None:
-        parts = [f"type: {self.type_filter}" if self.type_filter is not None else "", self.trend_notice]
-        self.extra_status = " · ".join(p for p in parts if p)
+        self.extra_status = self._extra_status_text()
         self.refresh_rows()
+
+    def _extra_status_text(self) -> str:
+        parts = [f"type: {self.type_filter}" if self.type_filter is not None else "", self.stale_notice,
+                 self.trend_notice]
+        return " · ".join(p for p in parts if p)
 
     def action_sort(self, column: str) -> None:
         self.sort_by(column)
