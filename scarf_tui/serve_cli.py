@@ -72,7 +72,8 @@ def app_command(args: argparse.Namespace) -> list[str]:
     argv = [sys.executable, "-m", "scarf_tui"]
     if getattr(args, "demo", False):
         argv.append("--demo")
-    for option, attr in (("--org", "org"), ("--user", "user"), ("--api-url", "api_url"), ("--config", "config")):
+    options = (("--org", "org"), ("--user", "user"), ("--api-url", "api_url"), ("--api", "api"), ("--config", "config"))
+    for option, attr in options:
         value = getattr(args, attr, None)
         if value:
             argv += [option, str(value)]

@@ -70,9 +70,10 @@ def add_stats_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         "stats",
         help="print download figures (the charts pane's numbers) as a table, Markdown, JSON or CSV",
         description=(
-            "Print the download figures of a package or an organization for a date range: a time "
-            "series, or a breakdown with --by. Dates are YYYY-MM-DD; --start is inclusive, --end "
-            "exclusive; --last Nd means the N days before today."
+            "Print the download figures of a package or an organization for a date range: a time\n"
+            "series, or a breakdown with --by. The numbers are the charts pane's.\n\n"
+            "Dates are YYYY-MM-DD; --start is inclusive, --end exclusive; --last Nd means the N days\n"
+            "before today."
         ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -145,8 +145,10 @@ def test_the_app_command_is_this_interpreter_and_carries_no_token(monkeypatch):
     assert command == [sys.executable, "-m", "scarf_tui", "--demo", "--org", "acme", "--read-only"]
     assert TOKEN not in " ".join(command)
     # Top-level options given before "serve" count too.
-    before = build_parser().parse_args(["--demo", "--api-url", "http://127.0.0.1:9/api", "serve"])
-    assert app_command(before) == [sys.executable, "-m", "scarf_tui", "--demo", "--api-url", "http://127.0.0.1:9/api"]
+    before = build_parser().parse_args(["--demo", "--api-url", "http://127.0.0.1:9/api", "--api", "v1", "serve"])
+    assert app_command(before) == [
+        sys.executable, "-m", "scarf_tui", "--demo", "--api-url", "http://127.0.0.1:9/api", "--api", "v1"
+    ]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
