@@ -224,3 +224,16 @@ def test_demo_flag_uses_the_embedded_server():
     assert (code, err) == (0, "")
     doc = json.loads(out)
     assert doc["owner"] == "acme" and doc["downloads"] == doc["total"]["downloads"] > 0
+
+
+def test_a_stream_cut_mid_line_exits_1_and_prints_no_partial_table():
+    from scarf_tui.demo.faults import Faults
+
+    store = build_demo_store(today=TODAY)
+    with running_server(create_app(store, Faults(cut_stream=True, cut_after_rows=5))) as cut_url:
+        code, out, err = stats("--org", "acme", "--last", "7d", "--by", "country", api_url=cut_url)
+    assert (code, out) == (1, "")
+    assert err == (
+        "scarf-tui stats: error: The stream was cut in the middle of a line of the aggregates of "
+        "organization 'acme'; the data is incomplete.\n"
+    )
