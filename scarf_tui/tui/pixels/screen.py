@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 from scarf_tui.api.models import TrackingPixel
 from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
-from scarf_tui.tui.common.text import format_when, safe_str, safe_text, shown
+from scarf_tui.tui.common.text import safe_str, safe_text, shown
 from scarf_tui.tui.pixels.form import PixelForm
 from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
 from scarf_tui.tui.session import session_of
@@ -64,7 +64,8 @@ class PixelsPane(EditorPane[TrackingPixel]):
     def cells(self, item: TrackingPixel) -> Sequence[object]:
         package = item.package
         package_cell = safe_text(package.name or package.id) if package else Text("—", style="dim")
-        return (safe_text(item.name), package_cell, Text(format_when(item.created_at)), safe_text(item.id))
+        created = Text(item.created_at.date().isoformat() if item.created_at else "")  # the day: fits 80 columns
+        return (safe_text(item.name), package_cell, created, safe_text(item.id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
