@@ -194,10 +194,9 @@ class GuardedServer:
         websocket = web.WebSocketResponse(heartbeat=WS_HEARTBEAT, max_msg_size=MAX_WS_MESSAGE)
         width = _clamp(request.query.get("width"), 80, 1000)
         height = _clamp(request.query.get("height"), 24, 500)
-        await websocket.prepare(request)
-        self.sessions += 1
         handler = asyncio.current_task()
         assert handler is not None
+        self.sessions += 1  # counted before the first await, so two handshakes can't both slip in
         self._open[handler] = websocket
 
         async def close() -> None:  # the app process said "exit"
@@ -211,13 +210,15 @@ class GuardedServer:
             download_manager=self.downloads,
         )
         try:
+            await websocket.prepare(request)
             await service.start(width, height)
             await self._pump(websocket, service)
         finally:
             self.sessions -= 1
             try:
                 await _stop(service)
-                await websocket.close()
+                if websocket.prepared:
+                    await websocket.close()
             finally:
                 self._open.pop(handler, None)
         return websocket
