@@ -157,7 +157,10 @@ class ExportScreen(ModalScreen[Path | None]):
             self._sync_scope_input()
 
     def _sync_scope_input(self) -> None:
-        self.query_one("#export-scope-label", Label).update(SCOPE_PROMPTS[self._scope_type])
+        prompt = SCOPE_PROMPTS[self._scope_type]
+        if self._scope_type == "pixels" and self._owner:
+            prompt = f"Pixels (every tracking pixel of {safe_str(self._owner)})"
+        self.query_one("#export-scope-label", Label).update(Text(prompt))
         self.query_one("#export-scope", Input).disabled = self._scope_type == "pixels"
         self.query_one("#export-output", Input).placeholder = (
             "events.csv" if self._scope_type in EVENT_SCOPES else "aggregates.ndjson (.csv, .json)"

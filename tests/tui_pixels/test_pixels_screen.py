@@ -117,3 +117,64 @@ async def test_ctrl_p_finds_a_tracking_pixel_through_the_server_search(v2, reque
         screen = app.screen
         assert isinstance(screen, PixelsScreen)
         assert screen.owner == "openlab"
+
+
+async def test_ctrl_p_on_api_v1_matches_the_list_and_never_asks_for_a_search(v1, request_log):
+    app = make_app(v1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"roadrunner")
+        hits = app.screen.query_one(CommandList)
+        for _ in range(300):
+            if hits.option_count:
+                break
+            await pilot.pause(0.01)
+        labels = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("package roadrunner  (npm, acme)" in label for label in labels), labels
+        assert not any("search" in path for _, path in request_log)
+
+
+async def test_the_export_dialog_switches_to_all_of_the_owners_pixels(v2, store, tmp_path):
+    from textual.widgets import Label, Select
+
+    app = make_app(v2)
+    out = tmp_path / "all.csv"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.nav.open_owner_screen("pixels", "acme")
+        await settle(pilot)
+        await press(pilot, "E")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#export-what", Select).value = "pixels"
+        await settle(pilot)
+        assert str(dialog.query_one("#export-scope-label", Label).content) == "Pixels (every tracking pixel of acme)"
+        dialog.query_one("#export-output").value = str(out)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        assert dialog.last_output == out
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    acme = {px.id for px in store.pixels.values() if px.owner == "acme"}
+    assert rows and {r["pixel_id"] for r in rows} <= acme
+
+
+async def test_one_pixels_export_on_api_v1_says_why_and_writes_nothing(v1, tmp_path):
+    from scarf_tui.exporting.pixels import V1_ONE_PIXEL
+
+    app = make_app(v1)
+    out = tmp_path / "one.csv"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dialog = ExportScreen("events", "some-pixel-id", scope_type="pixel", output=out)
+        app.push_screen(dialog)
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(dialog.query_one("#export-status", Static).content) == V1_ONE_PIXEL
+    assert not list(tmp_path.iterdir())
