@@ -227,7 +227,8 @@ class GuardedServer:
         """Close every open page's websocket and wait until its app process has ended."""
         handlers = list(self._open)
         for websocket in list(self._open.values()):
-            await websocket.close()
+            if websocket.prepared:
+                await websocket.close()
         await asyncio.gather(*handlers, return_exceptions=True)
 
     async def _pump(self, websocket: web.WebSocketResponse, service: Any) -> None:
