@@ -36,8 +36,8 @@ TABS: tuple[tuple[str, str], ...] = (
     ("permissions", "Permissions"),
     ("routes", "Routes"),
     ("domains", "Domains"),
+    ("details", "Details"),  # before charts: charts stays last, so ] from it wraps to the overview
     ("charts", "Charts"),
-    ("details", "Details"),
 )
 # Kinds PurlDB keys (see scarf_tui.sources.purldb.purl_for_scarf_package).
 PURLDB_TYPES = ("pypi", "npm", "docker", "python")
