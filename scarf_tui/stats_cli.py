@@ -21,7 +21,6 @@ import contextlib
 import re
 import sys
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
@@ -34,7 +33,7 @@ from scarf_tui.exit_codes import (
     EXIT_OK,
     exit_code_for,
 )
-from scarf_tui.stats_render import render
+from scarf_tui.stats_render import Stats, StatsRequest, render
 
 PROG = "scarf-tui stats"
 FORMATS = ("table", "markdown", "json", "csv")
@@ -105,21 +104,6 @@ def add_stats_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StatsRequest:
-    package: str | None
-    org: str | None
-    start: date
-    end: date  # exclusive
-    range_name: str
-    by: str | None  # an analytics breakdown name
-    rollup: str
-    fmt: str
-    compare: bool
-    top: int | None
-    package_type: str | None = None
-
-
 _LAST = re.compile(r"\s*([0-9]{1,5})\s*d\s*")
 
 
@@ -166,18 +150,6 @@ def parse_request(args: argparse.Namespace, today: date | None = None) -> StatsR
 # ---------------------------------------------------------------------------------------------
 # Computing
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Stats:
-    """What gets printed: the scope, the fold of the range and (with --compare) the previous one."""
-
-    request: StatsRequest
-    scope: str  # "package widget-cli (acme)" or "organization acme"
-    fold: Any  # analytics.AggregateFold
-    previous: Any = None  # analytics.AggregateFold of the previous period, with --compare
-    packages: int = 1
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 async def compute_stats(service: Any, request: StatsRequest, username: str | None, owner: str | None = None) -> Stats:

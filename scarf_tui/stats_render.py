@@ -10,14 +10,38 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
-from typing import IO, TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from scarf_tui.stats_cli import Stats
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import IO, Any
 
 LABEL_LIMIT = 200  # characters of one server-given label
 
+
+@dataclass(frozen=True)
+class StatsRequest:
+    package: str | None
+    org: str | None
+    start: date
+    end: date  # exclusive
+    range_name: str
+    by: str | None  # an analytics breakdown name
+    rollup: str
+    fmt: str
+    compare: bool
+    top: int | None
+    package_type: str | None = None
+
+
+@dataclass
+class Stats:
+    """What gets printed: the scope, the fold of the range and (with --compare) the previous one."""
+
+    request: StatsRequest
+    scope: str  # "package widget-cli (acme)" or "organization acme"
+    fold: Any  # analytics.AggregateFold
+    previous: Any = None  # analytics.AggregateFold of the previous period, with --compare
+    packages: int = 1
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def _clean(text: object) -> str:
@@ -174,4 +198,4 @@ def _json_document(stats: Stats, header: list[str], rows: list[list[Any]], total
     return doc
 
 
-__all__ = ["render", "summary_line", "table_rows"]
+__all__ = ["Stats", "StatsRequest", "render", "summary_line", "table_rows"]
