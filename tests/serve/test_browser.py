@@ -58,6 +58,9 @@ def test_the_demo_renders_in_chromium(tmp_path, app_env):
         served.process.send_signal(signal.SIGTERM)
         assert served.process.wait(60) == 0
         assert group_alive(server_group) == []
+    # The key was printed once (the URL line read at start-up); the token never.
+    later = "".join(served.output)
+    assert served.key not in later and TOKEN not in later
     text = page["text"]
     assert "packages" in text.splitlines()[0]
     (row,) = [line.split() for line in text.splitlines() if line.split()[:1] == ["widget-cli"]]
