@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -18,23 +19,31 @@ from tests.pane_host import FIXED_TODAY
 DEMO_ORIGIN = "http://demo.invalid"
 
 
-def versioned_service(store: DemoStore, version: str = "v2", log: list[tuple[str, str]] | None = None) -> ScarfService:
-    """A service over the real demo app; `log` collects (method, path) of every request."""
+def versioned_service(
+    store: DemoStore, version: str = "v2", log: list[tuple[str, str]] | None = None, gate: asyncio.Event | None = None
+) -> ScarfService:
+    """A service over the real demo app; `log` collects (method, path) of every request; with
+    `gate`, a request for a later page (one with an `after` cursor) waits until it is set."""
     app = create_app(store, Faults())
     transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
-    if log is not None:
-        transport = _Logging(transport, log)
+    if log is not None or gate is not None:
+        transport = _Logging(transport, log if log is not None else [], gate)
     base = f"{DEMO_ORIGIN}/v2" if version == "v2" else f"{DEMO_ORIGIN}/api"
     return make_service(base, DEMO_TOKEN, transport=transport, backoff=0.0, api_version=version, username="maintainer")
 
 
 class _Logging(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, log: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, log: list[tuple[str, str]], gate: asyncio.Event | None = None
+    ) -> None:
         self._inner = inner
         self._log = log
+        self._gate = gate
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self._log.append((request.method, request.url.path))
+        if self._gate is not None and "after" in request.url.params:
+            await self._gate.wait()
         return await self._inner.handle_async_request(request)
 
 

@@ -3,6 +3,8 @@ against what the server's store holds afterwards."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import DataTable
 
 from scarf_tui.demo.store import DemoStore, Pixel
@@ -11,6 +13,8 @@ from scarf_tui.tui.pixels.form import NAME_MISSING, PixelForm
 from scarf_tui.tui.pixels.screen import PixelsPane
 from tests.pane_host import PaneHost
 from tests.tui.helpers import settle
+
+from .conftest import versioned_service
 
 
 def rows(table: DataTable) -> list[tuple[str, ...]]:
@@ -204,3 +208,27 @@ async def test_hostile_pixel_names_stay_literal(v2, store):
         assert app.is_running  # the markup never ran
         assert "h1" not in store.pixels
         assert "red bell" in [r[0] for r in rows(app.query_one(PixelsPane).table)]
+
+
+async def test_the_first_page_is_painted_at_once_and_the_count_stays_partial_until_the_last(store):
+    """130 pixels take two pages of 100. While the second page is held back by the server, the
+    first 100 rows are on screen and the status says they are not all; then all 130 are."""
+    for n in range(128):
+        store.pixels[f"bulk-{n:03}"] = Pixel(f"bulk-{n:03}", "acme", f"bulk-{n:03}", None, "x")
+    gate = asyncio.Event()
+    service = versioned_service(store, "v2", gate=gate)
+    app = host(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(PixelsPane)
+        for _ in range(500):  # until the first page has been painted (no clock involved)
+            if pane.table.row_count:
+                break
+            await pilot.pause()
+        assert pane.table.row_count == 100
+        assert pane.query_one(".pane-status").content.plain.startswith("100 so far… (more pages coming)")
+        gate.set()
+        await settle(pilot)
+        assert shown_pixels(pane) == store_pixels(store, "acme")
+        assert len(shown_pixels(pane)) == 130
+        assert pane.query_one(".pane-status").content.plain.startswith("130 pixels · ")
+    await service.aclose()

@@ -20,11 +20,16 @@ from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str, safe_text, shown
-from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
+from scarf_tui.tui.pixels.owner_screen import OwnerPane, OwnerResourceScreen
 from scarf_tui.tui.session import session_of
 
 
-class CollectionsPane(EditorPane[Collection]):
+def _order(item: Collection) -> tuple[str, str]:
+    return (safe_str(item.pattern).casefold(), item.id)
+
+
+class CollectionsPane(OwnerPane[Collection]):
+    NOUN = "collection"
     BINDINGS = [
         Binding("n,plus", "new_collection", "New collection", id="collections.new"),
         Binding("e", "edit_collection", "Edit", id="collections.edit"),
@@ -36,27 +41,16 @@ class CollectionsPane(EditorPane[Collection]):
     EMPTY_TEXT = "No collections yet. Press n to create one."
     HINT = "n new · e edit pattern and domains · x delete · r reload"
 
-    def __init__(self, owner: str, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.owner = owner
-
     def title(self) -> Text:
         text = Text("Docker collections · ", style="bold")
         text.append(safe_text(self.owner))
         return text
 
     async def fetch(self) -> list[Collection]:
-        return list(await self.service.list_collections(self.owner))
+        return await self.read_pages(self.service.iter_collection_pages(self.owner), _order)
 
     def items_loaded(self) -> None:
-        self.items.sort(key=lambda c: (safe_str(c.pattern).casefold(), c.id))
-
-    def status_text(self) -> Text:
-        text = super().status_text()
-        if self.loaded and self.items:
-            count = f"{len(self.items)} collection{'s' if len(self.items) != 1 else ''}"
-            text = Text(f"{count} · {text.plain}" if text.plain else count, style="dim")
-        return text
+        self.items.sort(key=_order)
 
     def row_key(self, item: Collection) -> str:
         return item.id

@@ -7,15 +7,56 @@ them the screen shows the sentence of ``capabilities.why_missing`` instead of as
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import AsyncIterator, Callable
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from scarf_tui.api.models import Page
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.styles import style_path
+
+T = TypeVar("T")
+
+
+class OwnerPane(EditorPane[T]):
+    """An editor pane over one owner's cursor-paginated list. The rows read so far are painted
+    as each page arrives (the first at once); the status line says "N so far…" until the last
+    page, then how many there are. Subclasses set NOUN and call read_pages() from fetch()."""
+
+    NOUN: ClassVar[str] = "row"
+
+    def __init__(self, owner: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.owner = owner
+        self.so_far: str | None = None  # "N so far…" while more pages are coming
+
+    async def read_pages(self, pages: AsyncIterator[Page[T]], order: Callable[[T], Any]) -> list[T]:
+        collected: list[T] = []
+        try:
+            async for page in pages:
+                collected.extend(page.items)
+                if not page.done:
+                    self.so_far = page.status
+                    self.items = sorted(collected, key=order)
+                    self.table.loading = False
+                    self.refresh_rows()
+        finally:
+            self.so_far = None
+        return collected
+
+    def status_text(self) -> Text:
+        text = super().status_text()
+        if self.so_far:
+            count = f"{self.so_far} (more pages coming)"
+        elif self.loaded and self.items:
+            count = f"{len(self.items)} {self.NOUN}{'s' if len(self.items) != 1 else ''}"
+        else:
+            return text
+        return Text(f"{count} · {text.plain}" if text.plain else count, style="dim")
 
 
 class OwnerResourceScreen(BaseScreen):

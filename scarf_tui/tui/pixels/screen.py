@@ -19,11 +19,16 @@ from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.text import safe_str, safe_text, shown
 from scarf_tui.tui.pixels.form import PixelForm
-from scarf_tui.tui.pixels.owner_screen import OwnerResourceScreen
+from scarf_tui.tui.pixels.owner_screen import OwnerPane, OwnerResourceScreen
 from scarf_tui.tui.session import session_of
 
 
-class PixelsPane(EditorPane[TrackingPixel]):
+def _order(item: TrackingPixel) -> tuple[str, str]:
+    return (safe_str(item.name).casefold(), item.id)
+
+
+class PixelsPane(OwnerPane[TrackingPixel]):
+    NOUN = "pixel"
     BINDINGS = [
         Binding("n,plus", "new_pixel", "New pixel", id="pixels.new"),
         Binding("e", "edit_pixel", "Edit", id="pixels.edit"),
@@ -36,27 +41,16 @@ class PixelsPane(EditorPane[TrackingPixel]):
     EMPTY_TEXT = "No tracking pixels yet. Press n to create one."
     HINT = "n new · e edit · x delete · E export events · r reload"
 
-    def __init__(self, owner: str, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.owner = owner
-
     def title(self) -> Text:
         text = Text("Tracking pixels · ", style="bold")
         text.append(safe_text(self.owner))
         return text
 
     async def fetch(self) -> list[TrackingPixel]:
-        return list(await self.service.list_pixels(self.owner))
+        return await self.read_pages(self.service.iter_pixel_pages(self.owner), _order)
 
     def items_loaded(self) -> None:
-        self.items.sort(key=lambda p: (safe_str(p.name).casefold(), p.id))
-
-    def status_text(self) -> Text:
-        text = super().status_text()
-        if self.loaded and self.items:
-            count = f"{len(self.items)} pixel{'s' if len(self.items) != 1 else ''}"
-            text = Text(f"{count} · {text.plain}" if text.plain else count, style="dim")
-        return text
+        self.items.sort(key=_order)
 
     def row_key(self, item: TrackingPixel) -> str:
         return item.id
