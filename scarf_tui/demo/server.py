@@ -56,6 +56,11 @@ def serve(
             file=sys.stderr,
         )
         print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
+        print(
+            f"  pypicloud at {session.origin}/pypicloud (maintainer/demo admin, viewer/viewer), "
+            f"PurlDB at {session.origin}/purldb",
+            file=sys.stderr,
+        )
         try:
             (stop or threading.Event()).wait()
         except KeyboardInterrupt:

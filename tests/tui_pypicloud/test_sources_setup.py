@@ -101,3 +101,22 @@ async def test_the_demo_serves_pypicloud_and_purldb() -> None:
         finally:
             await pypicloud.aclose()
             await purldb.aclose()
+
+
+async def test_the_scarf_demo_app_mounts_pypicloud_and_purldb() -> None:
+    import httpx
+
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.sources.purldb import make_purldb_service, purl_for_pypicloud_package
+    from scarf_tui.sources.pypicloud import make_pypicloud_service
+
+    transport = httpx.ASGITransport(app=create_app())
+    pypicloud = make_pypicloud_service("http://demo.invalid/pypicloud", "maintainer", "demo", transport=transport)
+    purldb = make_purldb_service("http://demo.invalid/purldb", enabled_for=["pypicloud"], transport=transport)
+    try:
+        assert "labkit" in await pypicloud.package_names()
+        found = await purldb.lookup(purl_for_pypicloud_package("labkit"))
+        assert [p.version for p in found.packages] == ["1.0.1", "1.0.0", "0.9.0"]
+    finally:
+        await pypicloud.aclose()
+        await purldb.aclose()
