@@ -13,6 +13,8 @@ from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm
 from tests.pane_host import PaneHost
 from tests.tui.helpers import make_app, press, settle
 
+from .conftest import versioned_service
+
 
 def rows(table: DataTable) -> list[tuple[str, ...]]:
     return [tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
@@ -181,3 +183,38 @@ async def test_the_collections_command_on_v2(v2, store):
         assert isinstance(screen, CollectionsScreen)
         assert screen.crumbs() == ["openlab", "collections"]
         assert rows(screen.query_one(CollectionsPane).table) == held(store, "openlab")
+
+
+async def test_hostile_collection_text_stays_literal(v2, store):
+    store.collections["hostile"] = {
+        "id": "hostile", "owner": "acme", "type": "docker", "pattern": "[@click=app.quit]x[/]*",
+        "public_domain": "\x1b[31mred.example", "backend_domain": "[bold]ghcr.io[/]",
+        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+    }
+    app = host(v2)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        shown = rows(app.query_one(CollectionsPane).table)
+        assert ("[@click=app.quit]x[/]*", "red.example", "[bold]ghcr.io[/]", "hostile") in shown
+        await pilot.press("enter")  # the first row: its edit form shows the text as typed
+        form = app.screen
+        assert isinstance(form, CollectionForm)
+        assert form.value("collection-pattern") == "[@click=app.quit]x[/]*"
+        assert app.is_running
+
+
+async def test_without_a_username_the_screen_asks_whose(store, request_log):
+    service = versioned_service(store, "v2", request_log, username=None)
+    app = PaneHost(service, username=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        request_log.clear()
+        app.push_screen(CollectionsScreen())
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CollectionsScreen)
+        assert screen.query_one("#owner-missing", Static).content.plain == (
+            "Whose collections? Type :collections OWNER, or set your username in config.toml."
+        )
+        assert request_log == []
+    await service.aclose()

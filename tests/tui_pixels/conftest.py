@@ -20,7 +20,11 @@ DEMO_ORIGIN = "http://demo.invalid"
 
 
 def versioned_service(
-    store: DemoStore, version: str = "v2", log: list[tuple[str, str]] | None = None, gate: asyncio.Event | None = None
+    store: DemoStore,
+    version: str = "v2",
+    log: list[tuple[str, str]] | None = None,
+    gate: asyncio.Event | None = None,
+    username: str | None = "maintainer",
 ) -> ScarfService:
     """A service over the real demo app; `log` collects (method, path) of every request; with
     `gate`, a request for a later page (one with an `after` cursor) waits until it is set."""
@@ -29,7 +33,7 @@ def versioned_service(
     if log is not None or gate is not None:
         transport = _Logging(transport, log if log is not None else [], gate)
     base = f"{DEMO_ORIGIN}/v2" if version == "v2" else f"{DEMO_ORIGIN}/api"
-    return make_service(base, DEMO_TOKEN, transport=transport, backoff=0.0, api_version=version, username="maintainer")
+    return make_service(base, DEMO_TOKEN, transport=transport, backoff=0.0, api_version=version, username=username)
 
 
 class _Logging(httpx.AsyncBaseTransport):

@@ -74,7 +74,8 @@ class OwnerResourceScreen(BaseScreen):
 
     @property
     def owner(self) -> str | None:
-        return self._owner_arg or self.session.username
+        service = self.session.service
+        return self._owner_arg or self.session.username or (service.username if service else None)
 
     def make_pane(self, owner: str) -> EditorPane[Any]:
         raise NotImplementedError
