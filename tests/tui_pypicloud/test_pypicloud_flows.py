@@ -213,3 +213,40 @@ async def test_not_an_admin_gets_a_read_only_view_with_a_sentence():
         await press(pilot, "1")
         packages = s.app.screen.query_one(PackagesPane)
         assert [p.name for p in packages.items] == ["acme-sdk", "internal-tools", "labkit", "widget"]
+
+
+async def test_create_and_delete_a_group():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudScreen("groups"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(GroupsPane)
+        await press(pilot, "n", *"openlab", "enter")
+        assert str(s.app.screen.query_one("#group-name-error").content) == "A group named 'openlab' exists already."
+        await press(pilot, *["backspace"] * 7, *"testers", "enter")
+        assert s.app.screen.changes == [("group", "(none)", "testers")]
+        await press(pilot, "y")
+        assert s.pypi.groups["testers"] == []
+        assert "testers" in [g.name for g in pane.items]
+        await _cursor_to(pilot, pane, "testers")
+        await press(pilot, "ctrl+d", *"testers", "enter")
+        assert "testers" not in s.pypi.groups
+        assert "testers" not in [g.name for g in pane.items]
+
+
+async def test_delete_a_user_asks_for_the_name():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudScreen("users"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(UsersPane)
+        await _cursor_to(pilot, pane, "linus")
+        await press(pilot, "ctrl+d")
+        assert isinstance(s.app.screen, TypeToConfirm) and s.app.screen.expected == "linus"
+        await press(pilot, "escape")
+        assert "linus" in s.pypi.users
+        await press(pilot, "ctrl+d", *"linus", "enter")
+        assert "linus" not in s.pypi.users and "linus" not in s.pypi.groups["openlab"]
+        assert "linus" not in [u.username for u in pane.items]
