@@ -332,8 +332,8 @@ def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.Exi
         from scarf_tui.demo import DEMO_TOKEN
         from scarf_tui.demo.start import start_demo
 
-        # One pixel, or an owner's pixels, exist only in API v2 (the demo serves both versions).
-        version = "v2" if getattr(args, "pixel", None) or getattr(args, "owner", None) else "v1"
+        pixel_flags = getattr(args, "pixel", None) or getattr(args, "owner", None)  # API v2 only
+        version = getattr(args, "api", None) or ("v2" if pixel_flags else "v1")  # the demo serves both
         session = start_demo(stack, api_version=version, token=getattr(args, "demo_token", None) or DEMO_TOKEN)
         return session.service
 

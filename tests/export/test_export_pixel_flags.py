@@ -184,3 +184,13 @@ def test_a_partial_export_resumes_only_for_the_same_owner(cli_env, capsys, monke
     assert ("acme-row" in text) is resumed
     if not resumed:
         assert read_csv(cli_env / "pixels.csv") == server_rows(v2_url, "/tracking-pixels/openlab/events")
+
+
+def test_api_flag_before_the_command_picks_the_demos_version(cli_env, capsys):
+    from scarf_tui.cli import main as scarf_main
+
+    code = scarf_main(["--api", "v1", "--demo", "export", *events_argv("--pixels", "--owner", "acme")])
+
+    assert code == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == f"scarf-tui export: error: {V1_OWNER_PIXELS}\n"
+    assert not list(cli_env.glob("pixels.csv*"))
