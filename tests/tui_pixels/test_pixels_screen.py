@@ -178,3 +178,28 @@ async def test_one_pixels_export_on_api_v1_says_why_and_writes_nothing(v1, tmp_p
         await pilot.pause()
         assert str(dialog.query_one("#export-status", Static).content) == V1_ONE_PIXEL
     assert not list(tmp_path.iterdir())
+
+
+async def test_ctrl_p_opens_a_package_only_the_server_search_knows(v2):
+    """secret-sauce belongs to hidden-labs, which the maintainer is no member of (a grant lets
+    them see it): the listed packages lack it, the server's search finds it, enter opens it."""
+    from scarf_tui.tui.packages.package_screen import PackageScreen
+
+    app = make_app(v2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "secret-sauce" not in {p.name for p in await v2.list_packages()}
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"secret-sauce")
+        hits = app.screen.query_one(CommandList)
+        for _ in range(300):
+            if hits.option_count:
+                break
+            await pilot.pause(0.01)
+        labels = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("package secret-sauce  (docker, hidden-labs)" in label for label in labels), labels
+        await press(pilot, "down", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PackageScreen)
+        assert (screen.package.name, screen.package.owner) == ("secret-sauce", "hidden-labs")
