@@ -218,3 +218,19 @@ async def test_without_a_username_the_screen_asks_whose(store, request_log):
         )
         assert request_log == []
     await service.aclose()
+
+
+async def test_an_edit_cannot_empty_the_public_domain(v2, store, request_log):
+    app = host(v2)
+    before = held(store, "acme")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, CollectionForm)
+        form.query_one("#collection-public").value = ""
+        await pilot.press("ctrl+s")
+        assert app.screen is form
+        assert form.field_error("collection-public").message == "Enter the public domain, e.g. cr.example.com."
+        assert not any(method == "PUT" for method, _ in request_log)
+    assert held(store, "acme") == before

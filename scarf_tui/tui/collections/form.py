@@ -33,11 +33,11 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def host_problem(host: str, *, what: str, required: bool, port: bool = True) -> str | None:
+def host_problem(host: str, *, what: str, required: bool, port: bool = True, example: str = "ghcr.io") -> str | None:
     if not host:
-        return f"Enter the {what}, e.g. docker.io." if required else None
+        return f"Enter the {what}, e.g. {example}." if required else None
     if "://" in host or "/" in host:
-        return f"The {what} is a host name only, without scheme or path (e.g. ghcr.io)."
+        return f"The {what} is a host name only, without scheme or path (e.g. {example})."
     if not _HOST.fullmatch(host) or (not port and ":" in host):
         return f"{host} is not a host name: use letters, digits, '-' and '.'."
     return None
@@ -92,7 +92,8 @@ class CollectionForm(EditorForm[Collection, CollectionDraft]):
             "collection-pattern": pattern_problem(pattern),
             "collection-backend": host_problem(backend, what="backend registry", required=True),
             "collection-public": host_problem(
-                public, what="public domain", required=self.collection is not None, port=False
+                public, what="public domain", required=self.collection is not None, port=False,
+                example="cr.example.com",
             ),
         }
 
