@@ -76,13 +76,34 @@ async def test_lookups_are_opt_in_and_the_tab_offers_to_enable_them():
         assert " ".join(text_of(pane.query_one("#purl-state", Static)).split()) == (
             "PurlDB look-ups are off for scarf packages: looking pkg:pypi/acme-sdk up would send its name to a "
             "third party. Enable PurlDB for scarf packages to look it up. Press e to enable PurlDB look-ups for "
-            'scarf packages in this session (to keep it, add "scarf" to enabled_for under [purldb] in config.toml).'
+            "scarf packages in this session, or E to also save it (enabled_for under [purldb] in config.toml)."
         )
         assert s.purl_faults.requests_seen == 0  # nothing was sent to PurlDB
         await press(pilot, "e")
         assert pane.state == "found" and s.purl_faults.requests_seen > 0
         assert s.app.session.purldb is not None and "scarf" in s.app.session.purldb.enabled_for
         assert "docker" not in s.app.session.purldb.enabled_for
+
+
+async def test_enable_and_save_keeps_the_choice_in_config(tmp_path):  # noqa: ANN001
+    config = tmp_path / "config.toml"
+    config.write_text('# mine\n[purldb]\nurl = "https://purldb.example.com"\n', encoding="utf-8")
+    s = sources_app(enabled_for=(), config_path=config)
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.nav.open_package("tiny-img", tab="details")
+        await settle(pilot)
+        pane = s.app.screen.query_one(DetailsPane)
+        assert pane.state == "not_enabled" and pane.ref is not None and pane.ref.origin == "docker"
+        await press(pilot, "E")
+        assert pane.state == "found"
+    from scarf_tui.config import load_settings
+
+    assert load_settings(config, env={}).sources["purldb"] == {
+        "url": "https://purldb.example.com", "enabled_for": ["docker"],
+    }
+    assert config.read_text(encoding="utf-8").startswith("# mine\n")
+    assert config.stat().st_mode & 0o777 == 0o600
 
 
 async def test_details_tab_only_on_the_kinds_purldb_keys():

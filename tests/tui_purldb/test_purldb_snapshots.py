@@ -13,6 +13,10 @@ from tests.tui_pypicloud.helpers import sources_app
 SIZES = [(80, 24), (120, 40)]
 
 
+def _package_details(pilot: Pilot) -> None:
+    pilot.app.nav.open_package("acme-sdk", "details")
+
+
 def _then(action: Callable[[Pilot], None]) -> Callable[[Pilot], Awaitable[None]]:
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
@@ -25,16 +29,17 @@ def _then(action: Callable[[Pilot], None]) -> Callable[[Pilot], Awaitable[None]]
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_details_tab_found(snap_compare, size) -> None:
     app = sources_app().app
-    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.open_package("acme-sdk", "details")))
+    assert snap_compare(app, terminal_size=size, run_before=_then(_package_details))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_details_tab_not_enabled(snap_compare, size) -> None:
     app = sources_app(enabled_for=()).app
-    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.open_package("acme-sdk", "details")))
+    assert snap_compare(app, terminal_size=size, run_before=_then(_package_details))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_purl_screen_not_found(snap_compare, size) -> None:
     app = sources_app().app
-    assert snap_compare(app, terminal_size=size, run_before=_then(lambda p: p.app.nav.run_command("purl pkg:npm/foo@1.2.0")))
+    command = _then(lambda p: p.app.nav.run_command("purl pkg:npm/foo@1.2.0"))
+    assert snap_compare(app, terminal_size=size, run_before=command)

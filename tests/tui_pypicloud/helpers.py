@@ -44,6 +44,7 @@ def sources_app(
     enabled_for: tuple[str, ...] = PURLDB_ORIGINS,
     signed_in: bool = True,
     read_only: bool = False,
+    **session: object,
 ) -> Sources:
     """The app over the three embedded servers. `signed_in=False` leaves pypicloud without a
     service (the sign-in dialog must ask); username/password pick the pypicloud account."""
@@ -67,5 +68,6 @@ def sources_app(
         purldb=purldb,
         pypicloud_url=PYPICLOUD_URL,
         read_only=read_only,
+        **session,
     )
     return Sources(app, pypi, purl, pypi_faults, purl_faults)

@@ -25,14 +25,15 @@ from scarf_tui.tui.purldb.render import details_renderable, resources_renderable
 from scarf_tui.tui.session import session_of
 
 NOT_CONFIGURED = "PurlDB is not set up: set url under [purldb] in config.toml, or PURLDB_URL."
-ENABLE_HINT = "Press e to enable PurlDB look-ups for {origin} packages in this session " \
-              "(to keep it, add \"{origin}\" to enabled_for under [purldb] in config.toml)."
+ENABLE_HINT = "Press e to enable PurlDB look-ups for {origin} packages in this session, or E to also save " \
+              "it (enabled_for under [purldb] in config.toml)."
 
 
 class DetailsPane(VerticalScroll):
     DEFAULT_CSS = read_style("purldb.tcss")
     BINDINGS = [
         Binding("e", "enable", "Enable PurlDB", id="purldb.enable"),
+        Binding("E", "enable(True)", "Enable and save", id="purldb.enable_save"),
         Binding("f", "resources", "Resources", id="purldb.resources"),
         Binding("m", "more_resources", "More", show=False, id="purldb.more"),
         Binding("r", "refresh", "Reload", id="purldb.refresh"),
@@ -174,13 +175,32 @@ class DetailsPane(VerticalScroll):
             self.query_one("#purl-details", Static).update(details_renderable(pkg, history))
 
     # --- actions -------------------------------------------------------------------------------
-    def action_enable(self) -> None:
+    def action_enable(self, save: bool = False) -> None:
         service, result = self.service, self.result
         if service is None or result is None or result.state is not LookupState.NOT_ENABLED:
             return
-        service.enable(result.ref.origin)
-        self.app.notify(f"PurlDB look-ups are on for {result.ref.origin} packages in this session.", markup=False)
+        origin = result.ref.origin
+        service.enable(origin)
+        if save:
+            self._save_enabled(service)
+        else:
+            self.app.notify(f"PurlDB look-ups are on for {origin} packages in this session.", markup=False)
         self.reload()
+
+    def _save_enabled(self, service: PurldbService) -> None:
+        """Keep the choice: [purldb] enabled_for in the config file in use (edited in place)."""
+        from scarf_tui.config import ConfigError, save_values
+        from scarf_tui.sources.settings import PURLDB_ORIGINS
+
+        session = session_of(self)
+        enabled = [origin for origin in PURLDB_ORIGINS if origin in service.enabled_for]
+        try:
+            path = save_values(session.config_path, {"purldb": {"enabled_for": enabled}})
+        except (ConfigError, OSError) as err:
+            self.app.notify(describe_error(err), severity="warning", markup=False)
+            return
+        session.settings.sources.setdefault("purldb", {})["enabled_for"] = enabled
+        self.app.notify(f"PurlDB look-ups are on for {', '.join(enabled)} packages; saved to {path}.", markup=False)
 
     def action_resources(self) -> None:
         if self.selected is not None:
