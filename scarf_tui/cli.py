@@ -43,7 +43,14 @@ class UsageProblem(Exception):
     """Something the user can fix; str() is the one line we print."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Subcommands whose modules take a while to import (Rich, the exporters): left out of the parser
+# when the command line names none of them, so the TUI starts sooner.
+OPTIONAL_COMMANDS = ("export", "serve", "stats")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv`` that names no optional subcommand (and no --help), one
+    without them."""
     parser = argparse.ArgumentParser(
         prog="scarf-tui",
         description=DESCRIPTION,
@@ -77,10 +84,28 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_login_parser(subparsers)
     add_demo_server_parser(subparsers)
-    _add_optional_subcommands(subparsers)
+    if argv is None or _names_a_command(argv):
+        _add_optional_subcommands(subparsers)
     for sub in subparsers.choices.values():
         sub.allow_abbrev = False  # subcommands from other modules too
     return parser
+
+
+_VALUE_OPTIONS = ("--org", "--user", "--api-url", "--config", "--pypicloud", "--api", "--demo-scale")
+
+
+def _names_a_command(argv: Sequence[str]) -> bool:
+    """True when ``argv`` has a bare word other than an option's value (a subcommand, or a typo
+    of one: its error lists every command), or asks for help."""
+    words = iter(argv)
+    for word in words:
+        if word.startswith(("-h", "--h")):
+            return True
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return True
+    return False
 
 
 def add_login_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -166,7 +191,6 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
 def launch_tui(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from scarf_tui.api.http import check_base_url
     from scarf_tui.config import load_settings
 
     settings = load_settings(args.config)
@@ -178,22 +202,34 @@ def launch_tui(args: argparse.Namespace) -> int:
         raise UsageProblem("--demo-scale needs --demo (or use it with demo-server).")
     if args.offline and args.demo:
         raise UsageProblem("--offline and --demo don't go together: the demo needs no network.")
-    if not args.demo:
-        # Refuse an insecure or malformed URL before the screen takes over the terminal.
-        settings.api_url = check_base_url(settings.api_url)
+    from scarf_tui.tui.run import run_tui, saved_lists_for
 
-    from scarf_tui.tui.run import run_tui
+    username = args.user or settings.username
+    saved = None
+    if not args.demo and (settings.token or args.offline):
+        try:
+            saved = saved_lists_for(settings, getattr(args, "api", None), username, offline=args.offline)
+        except ValueError:  # a malformed URL or version: the checks below say what is wrong
+            saved = None
+    # Refuse an insecure or malformed URL before the screen takes over the terminal. Lists saved
+    # for this very URL mean it passed this check before, so start-up skips loading the URL
+    # parser (the client checks it again before any request).
+    if not args.demo and not (saved is not None and saved.cache.names()):
+        from scarf_tui.api.urls import check_base_url
+
+        settings.api_url = check_base_url(settings.api_url)
 
     return run_tui(
         settings,
         demo=args.demo,
         org=args.org,
-        username=args.user or settings.username,
+        username=username,
         config_path=Path(args.config) if args.config else None,
         api_version=getattr(args, "api", None),
         pypicloud_url=getattr(args, "pypicloud", None),
         offline=args.offline,
         demo_scale=args.demo_scale,
+        saved=saved,
     )
 
 
@@ -278,7 +314,7 @@ def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) ->
     from scarf_tui.config import ConfigError
 
     err = stderr or sys.stderr
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     command = getattr(args, "run", None) or launch_tui
     try:

@@ -79,8 +79,9 @@ RoleV1 = Annotated[OrganizationRoleV1 | str, _known_or_text(OrganizationRoleV1)]
 class WireModel(BaseModel):
     """Answers: unknown fields ignored; ids that arrive as numbers become text."""
 
+    # defer_build: a model's validator is built when first used, not at import (start-up speed).
     model_config = ConfigDict(
-        populate_by_name=True, extra="ignore", frozen=True, coerce_numbers_to_str=True
+        populate_by_name=True, extra="ignore", frozen=True, coerce_numbers_to_str=True, defer_build=True
     )
 
     def to_wire(self, *, clear: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -253,7 +254,7 @@ class AggregateV1(WireModel):
 class EventRowV1(BaseModel):
     """One events-CSV row: the seed's leading columns; trailing extra columns are kept."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     type: str
     time: str

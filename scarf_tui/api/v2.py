@@ -59,7 +59,9 @@ from scarf_tui.domain import (
 class V2Model(WireModel):
     """v2 answers: snake_case names, so no aliases; unknown fields ignored."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(
+        populate_by_name=True, extra="ignore", frozen=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
 
 class UserV2(V2Model):

@@ -32,6 +32,7 @@ def run_tui(
     pypicloud_url: str | None = None,
     offline: bool = False,
     demo_scale: int | None = None,
+    saved: SavedLists | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
     demo, no --offline) the app opens on the Welcome screen. `api_version` is --api: it wins
@@ -39,13 +40,12 @@ def run_tui(
     `pypicloud_url` is --pypicloud: the TUI opens on that server (asking to sign in when no
     user name and password are configured). The demo also serves pypicloud and PurlDB.
     `offline` browses the saved lists only and refuses every write; `demo_scale` gives the
-    demo organization that many packages."""
-    from scarf_tui.tui.app import ScarfApp
-
+    demo organization that many packages; `saved` is what `saved_lists_for` found."""
     with contextlib.ExitStack() as stack:
         session = Session(
             settings=settings, username=username, org=org, config_path=config_path, offline=offline and not demo
         )
+        where = str(config_path or "config.toml")
         if demo:
             from scarf_tui.tui.demo_door import start_demo_in_background
 
@@ -61,21 +61,34 @@ def run_tui(
             if not pypicloud_url:
                 session.connect = _then(started.service, sources_ready)
         elif session.offline or settings.token:
-            from scarf_tui.api.version import choose_version, effective_api_url
-
-            # A bad version or URL is refused now, before the screen takes the terminal.
-            version = choose_version(
-                effective_api_url(settings.api_url), flag=api_version, config_value=settings.api_version
-            )
-            session.saved = _saved_lists(settings, version, session.username, offline=session.offline)
+            version = _version(settings, api_version)  # a bad version is refused before the screen
+            session.saved = saved or saved_lists_for(settings, api_version, session.username, offline=session.offline)
             session.connect = _connector(settings, version, session.username, offline=session.offline)
-        from scarf_tui.tui.pypicloud.connect import connect_sources
-
-        connect_sources(session, settings, pypicloud_url=pypicloud_url, where=str(config_path or "config.toml"))
+        if session.connect is not None and not _sources_configured(settings, pypicloud_url):
+            if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
+                session.connect = _then(session.connect, lambda: _connect_sources(session, settings, None, where))
+        else:
+            # Configured sources are checked now: a bad table or URL is refused before the screen.
+            _connect_sources(session, settings, pypicloud_url, where)
         session.pypicloud_at_start = bool(pypicloud_url)
+        from scarf_tui.tui.app import ScarfApp  # after the demo thread has started
+
         app = ScarfApp(session, close_service_on_exit=True)
         app.run()
         return app.return_code or 0
+
+
+def _sources_configured(settings: Settings, pypicloud_url: str | None) -> bool:
+    """pypicloud or PurlDB configured (flag, config tables or environment)."""
+    import os
+
+    return bool(pypicloud_url or settings.sources) or any(k.startswith(("PYPICLOUD_", "PURLDB_")) for k in os.environ)
+
+
+def _connect_sources(session: Session, settings: Settings, pypicloud_url: str | None, where: str) -> None:
+    from scarf_tui.tui.pypicloud.connect import connect_sources
+
+    connect_sources(session, settings, pypicloud_url=pypicloud_url, where=where)
 
 
 def _then(first: Callable[[], ScarfService], after: Callable[[], None]) -> Callable[[], ScarfService]:
@@ -102,11 +115,22 @@ def _connector(
     return connect
 
 
-def _saved_lists(settings: Settings, version: str, username: str | None, *, offline: bool) -> SavedLists:
+def _version(settings: Settings, api_version: str | None) -> str:
+    from scarf_tui.api.version import choose_version, effective_api_url
+
+    return choose_version(effective_api_url(settings.api_url), flag=api_version, config_value=settings.api_version)
+
+
+def saved_lists_for(
+    settings: Settings, api_version: str | None, username: str | None, *, offline: bool = False
+) -> SavedLists:
+    """The last-known lists of this account on this URL and version (read now; empty when none
+    were saved). A saved file also tells that this URL passed the URL check before (see cli)."""
     from scarf_tui.api.saved import SavedLists
     from scarf_tui.api.version import effective_api_url
     from scarf_tui.cache import ListCache, account_name, cache_file
 
+    version = _version(settings, api_version)
     token = settings.token.reveal() if settings.token is not None else None
     account = account_name(username, token)
     del token

@@ -1,0 +1,192 @@
+"""First paint: the time from launching a command in a tmux pane until data is on screen,
+divided by the same for a bare Textual app measured in the same run.
+
+Contenders (run interleaved, each in a fresh detached tmux session of 120x40):
+
+- floor: a minimal Textual app (Header, Static, Footer); "on screen" = the Static's text;
+- scarf-tui against a loopback `scarf-tui demo-server` (API v2, token "demo"), no cache: a fresh
+  cache directory per run; "on screen" = the first demo package name in the pane;
+- the same with the cache present (filled by an earlier run against the same server);
+- `scarf-tui --demo`: the embedded servers start in the same process.
+
+The clock starts just before `tmux new-session` and stops when `tmux capture-pane` first shows
+the marker (polled every --poll seconds). tmux's own start-up is inside every figure, floor
+included. Prints the median of each contender and its ratio to the floor's median.
+
+    .venv/bin/python bench/bench_startup.py            # --runs 7 --poll 0.02 --api v2
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SIZE = ("120", "40")
+TIMEOUT_S = 60.0
+FLOOR_MARKER = "first-paint-floor-ready"
+FLOOR_APP = f'''
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Floor(App):
+    def compose(self):
+        yield Header()
+        yield Static("{FLOOR_MARKER}")
+        yield Footer()
+
+
+Floor().run()
+'''
+# Demo package names a first screen shows (any one will do); long enough not to occur by chance.
+NAMES = re.compile(
+    r"widget-cli|acme-sdk|acme-downloads|labkit|open-notebook|tiny-json|maintainer-tools|blog-assets|"
+    r"legacy-thing|dotfiles|anvil-server|svc-\d{3}"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tmux(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+
+
+def time_to_marker(command: list[str], marker: re.Pattern[str], env: Mapping[str, str], poll: float) -> float:
+    """Seconds from launch until `marker` is in the pane; the session is killed afterwards."""
+    name = f"bench-startup-{os.getpid()}-{time.monotonic_ns()}"
+    shell = " ".join(_quote(part) for part in command)
+    started = time.perf_counter()
+    # -e: a running tmux server starts sessions with its own environment, not the client's.
+    settings = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+    result = subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", SIZE[0], "-y", SIZE[1], "-c", str(ROOT), *settings, shell],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"tmux new-session failed: {result.stderr.strip()}")
+    try:
+        while True:
+            pane = tmux("capture-pane", "-p", "-t", name).stdout
+            if marker.search(pane):
+                return time.perf_counter() - started
+            if time.perf_counter() - started > TIMEOUT_S:
+                raise RuntimeError(f"{command[-1]!r}: nothing matched {marker.pattern!r}; the pane showed:\n{pane}")
+            time.sleep(poll)
+    finally:
+        tmux("kill-session", "-t", name)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+@contextlib.contextmanager
+def demo_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [PYTHON, "-m", "scarf_tui", "demo-server", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the demo server did not start")
+            time.sleep(0.05)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--poll", type=float, default=0.02, help="seconds between pane captures")
+    parser.add_argument("--api", choices=("v1", "v2"), default="v2", help="the version scarf-tui speaks")
+    args = parser.parse_args(argv)
+    if shutil.which("tmux") is None:
+        print("tmux is needed for this benchmark.", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    floor_file = work / "floor.py"
+    floor_file.write_text(FLOOR_APP)
+    port = free_port()
+    base = {
+        "SCARF_TUI_CONFIG": str(work / "no-config.toml"),
+        "SCARF_API_TOKEN": "demo",
+        "SCARF_USERNAME": "maintainer",
+        "SCARF_API_URL": f"http://127.0.0.1:{port}/{'v2' if args.api == 'v2' else 'api'}",
+        "SCARF_API_VERSION": args.api,
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
+    scarf = [PYTHON, "-m", "scarf_tui"]
+    results: dict[str, list[float]] = {"floor": [], "no cache": [], "cache": [], "--demo": []}
+    with demo_server(port):
+        warm_cache = work / "warm-cache"
+        # Fill the cache (and warm the OS file cache for every contender) once, untimed.
+        time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm_cache)}, args.poll)
+        time_to_marker([PYTHON, str(floor_file)], re.compile(FLOOR_MARKER), base, args.poll)
+        time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(work / "demo-cache")}, args.poll)
+        time.sleep(0.5)
+        for run in range(args.runs):
+            fresh = work / f"fresh-cache-{run}"
+            floor_command = [PYTHON, str(floor_file)]
+            results["floor"].append(time_to_marker(floor_command, re.compile(FLOOR_MARKER), base, args.poll))
+            results["no cache"].append(
+                time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)}, args.poll)
+            )
+            results["cache"].append(
+                time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm_cache)}, args.poll)
+            )
+            results["--demo"].append(
+                time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)}, args.poll)
+            )
+            time.sleep(0.2)
+    shutil.rmtree(work, ignore_errors=True)
+
+    floor = statistics.median(results["floor"])
+    targets = {"floor": None, "no cache": 1.6, "cache": 1.3, "--demo": 1.8}
+    labels = {
+        "floor": "bare Textual app (Header, Static, Footer)",
+        "no cache": f"scarf-tui vs loopback demo-server ({args.api}), no cache",
+        "cache": f"scarf-tui vs loopback demo-server ({args.api}), cache present",
+        "--demo": "scarf-tui --demo",
+    }
+    print(f"first paint in tmux, {args.runs} runs each, interleaved; medians")
+    print(f"| {'contender':<55} | median s | / floor | target |")
+    print(f"|{'-' * 57}|---------:|--------:|-------:|")
+    worst = 0.0
+    for key, times in results.items():
+        median = statistics.median(times)
+        ratio = median / floor
+        target = targets[key]
+        if target is not None:
+            worst = max(worst, ratio / target)
+        shown_target = f"<= {target}" if target is not None else ""
+        print(f"| {labels[key]:<55} | {median:8.3f} | {ratio:7.2f} | {shown_target:>6} |")
+    print("all samples:", {k: [round(t, 3) for t in v] for k, v in results.items()})
+    return 0 if worst <= 1.0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
