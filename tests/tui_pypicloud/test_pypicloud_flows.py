@@ -162,7 +162,7 @@ async def test_user_groups_and_admin_and_approve():
         pane = s.app.screen.query_one(UsersPane)
         assert [r.username for r in pane.items if r.pending] == ["newcomer", "Wat"]
         await _cursor_to(pilot, pane, "linus")
-        await press(pilot, "g")
+        await press(pilot, "e")
         s.app.screen.query_one(SelectionList).deselect("openlab")
         s.app.screen.query_one(SelectionList).select("readers")
         await press(pilot, "enter")

@@ -13,15 +13,21 @@ from scarf_tui.demo.pypicloud import build_pypicloud_store, create_pypicloud_app
 from scarf_tui.demo.pypicloud.store import HOSTILE_GROUP, HOSTILE_PACKAGE, HOSTILE_USER
 from scarf_tui.demo.store import build_demo_store
 from scarf_tui.sources.pypicloud import make_pypicloud_service
+from scarf_tui.tui import session as session_module
 from scarf_tui.tui.pypicloud.access import AccessPane
 from scarf_tui.tui.pypicloud.home_screen import PypicloudScreen
 from scarf_tui.tui.pypicloud.login import PypicloudLogin
 from scarf_tui.tui.pypicloud.package_screen import PypicloudPackageScreen
 from scarf_tui.tui.pypicloud.packages import PackagesPane
-from scarf_tui.tui.session import READ_ONLY_SENTENCE
 from tests.tui.helpers import FIXED_TODAY, make_app, press, service_for, settle
 
 from .helpers import sources_app
+
+
+def _refusal(what: str) -> str:
+    """The read-only gate's sentence (naming the refused key where the app does so)."""
+    name = getattr(session_module, "read_only_sentence", None)
+    return name(what) if callable(name) else session_module.READ_ONLY_SENTENCE
 
 
 def _status(widget) -> str:  # noqa: ANN001
@@ -105,5 +111,5 @@ async def test_read_only_mode_refuses_grant_changes():
         await settle(pilot)
         await press(pilot, "w")
         assert isinstance(s.app.screen, PypicloudPackageScreen)
-        assert [n.message for n in s.app._notifications][-1] == READ_ONLY_SENTENCE
+        assert [n.message for n in s.app._notifications][-1] == _refusal("“Write” (w)")
         assert s.pypi.user_grants["acme-sdk"]["grace"] == {"read", "write"}

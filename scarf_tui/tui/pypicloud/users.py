@@ -26,7 +26,8 @@ class UsersPane(SourcePane[UserRow]):
     BINDINGS = [
         Binding("a", "approve", "Approve", id="pypicloud_users.approve"),
         Binding("m", "toggle_admin", "Admin on/off", id="pypicloud_users.admin"),
-        Binding("g", "groups", "Groups…", id="pypicloud_users.groups"),
+        # e, not g: list tables take g/G for the first/last row.
+        Binding("e", "groups", "Groups…", id="pypicloud_users.groups"),
         Binding("ctrl+d,delete", "delete_user", "Delete", id="pypicloud_users.delete"),
         Binding("r", "refresh", "Reload", id="pypicloud_users.refresh"),
     ]
@@ -34,7 +35,7 @@ class UsersPane(SourcePane[UserRow]):
     WRITE_ACTIONS = frozenset({"approve", "toggle_admin", "groups", "delete_user"})
     ADMIN_WRITES = WRITE_ACTIONS
     EMPTY_TEXT = "No users."
-    HINT = "a approve · m admin on/off · g groups · ctrl+d delete · r reload"
+    HINT = "a approve · m admin on/off · e groups · ctrl+d delete · r reload"
 
     def title(self) -> Text:
         return Text("pypicloud · users", style="bold")
