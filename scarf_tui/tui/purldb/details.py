@@ -163,16 +163,19 @@ class DetailsPane(VerticalScroll):
 
     @work(exclusive=True, group="purldb-history", exit_on_error=False)
     async def _history(self, pkg: PurlPackage) -> None:
+        """The version's own record (/api/packages/{uuid}/) and its history, then redraw."""
         service = self.service
         if service is None:
             return
+        record = pkg
         try:
+            record = await service.details(pkg.uuid)
             history = await service.history(pkg.uuid)
         except ScarfError as err:
             history = []
             self.app.notify(describe_error(err), severity="warning", markup=False)
         if self.selected is pkg:
-            self.query_one("#purl-details", Static).update(details_renderable(pkg, history))
+            self.query_one("#purl-details", Static).update(details_renderable(record, history))
 
     # --- actions -------------------------------------------------------------------------------
     def action_enable(self, save: bool = False) -> None:

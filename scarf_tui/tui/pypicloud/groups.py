@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -30,8 +31,9 @@ class GroupsPane(SourcePane[GroupDetail]):
         return Text("pypicloud · groups", style="bold")
 
     async def read(self) -> Sequence[GroupDetail]:
-        names = await self.service.list_groups()
-        details = [await self.service.get_group(name) for name in names]
+        service = self.service
+        names = await service.list_groups()
+        details = await asyncio.gather(*(service.get_group(name) for name in names))
         return sorted(details, key=lambda g: (g.name.casefold(), g.name))
 
     def row_key(self, item: GroupDetail) -> str:
