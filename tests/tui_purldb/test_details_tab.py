@@ -154,3 +154,17 @@ async def test_hostile_purldb_text_stays_literal():
         assert f"red {HOSTILE_MARKUP}" in details  # history: escape codes dropped, markup kept as text
         assert "\x1b" not in details and HOSTILE_ANSI not in details
         assert s.app.is_running  # the [@click=app.quit] name did nothing
+
+
+async def test_a_failing_purldb_is_one_sentence_naming_it():
+    s = sources_app()
+    s.purl_faults.invalid_json = True
+    async with s.app.run_test(size=(160, 40)) as pilot:
+        pane = await _details(pilot, s.app, "acme-py")
+        assert pane.state == "error"
+        state = text_of(pane.query_one("#purl-state", Static)).strip()
+        assert state == f"⚠ {pane.error}  (r: retry)"
+        assert pane.error == "PurlDB: the answer to GET /api/packages/ was not valid JSON."
+        s.purl_faults.invalid_json = False
+        await press(pilot, "r")
+        assert pane.state == "found"

@@ -250,3 +250,29 @@ async def test_delete_a_user_asks_for_the_name():
         await press(pilot, "ctrl+d", *"linus", "enter")
         assert "linus" not in s.pypi.users and "linus" not in s.pypi.groups["openlab"]
         assert "linus" not in [u.username for u in pane.items]
+
+
+async def test_pypicloud_url_at_start_opens_it_first():
+    s = sources_app()
+    s.app.session.pypicloud_at_start = True
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(s.app.screen, PypicloudScreen)
+        s.app.nav.run_command("pypicloud widget")
+        await settle(pilot)
+        assert isinstance(s.app.screen, PypicloudPackageScreen) and s.app.screen.package == "widget"
+
+
+async def test_a_server_error_on_the_access_list_is_one_sentence():
+    s = sources_app()
+    s.pypi_faults.error_rate = 1.0
+    async with s.app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("acme-sdk", tab="pp-access"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(AccessPane)
+        status = str(pane.query_one(".pane-status").content)
+        assert status == (
+            "Could not load: pypicloud: the server had an error (500); try again shortly: Internal server error. "
+            "Press r to retry."
+        )
