@@ -16,7 +16,7 @@ from scarf_tui.api import make_service
 from scarf_tui.api.service import ScarfService
 from scarf_tui.config import Settings
 from scarf_tui.demo import DEMO_TOKEN
-from scarf_tui.tui.session import READ_ONLY_SENTENCE, Session, SessionApp
+from scarf_tui.tui.session import Session, SessionApp
 
 if TYPE_CHECKING:
     from scarf_tui.demo.faults import Faults
@@ -68,7 +68,7 @@ class PaneHost(SessionApp):
             return
 
     def notify(self, message: str, **kwargs: object) -> None:  # type: ignore[override]
-        if message == READ_ONLY_SENTENCE:
+        if message.startswith("Read-only mode:"):
             self.refused += 1
         super().notify(message, **kwargs)  # type: ignore[arg-type]
 

@@ -172,11 +172,15 @@ class ApiClient:
         json: Any = None,
         what: str | None = None,
         export: bool = False,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send one request (with retries) and return the successful response, its body read
-        (at most limits.max_body_mb, decompressed)."""
+        (at most limits.max_body_mb, decompressed). `idempotent` marks a write that is safe to
+        repeat (setting a permission level): it is retried like a GET; by default the method decides."""
         async with self._limit:
-            response = await self._send(method, path, params=params, json=json, what=what, export=export, stream=False)
+            response = await self._send(
+                method, path, params=params, json=json, what=what, export=export, stream=False, idempotent=idempotent
+            )
             return response
 
     async def request_json(
@@ -282,9 +286,10 @@ class ApiClient:
         what: str | None,
         export: bool,
         stream: bool,
+        idempotent: bool | None = None,
     ) -> httpx.Response:
         method = method.upper()
-        idempotent = method in IDEMPOTENT_METHODS
+        idempotent = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         # A stream's reads are bounded by the stall limit (iter_bytes); httpx's own read timeout
         # stays behind it as a backstop.
         timeout = httpx.Timeout(

@@ -145,11 +145,14 @@ class ScarfService(ServiceInterface):
             path, lambda data: [convert(m) for m in v1.parse_list(model, data, what=items)], what=what
         )
 
-    async def _write(self, method: str, path: str, *, what: str, body: Any = None) -> Any:
+    async def _write(
+        self, method: str, path: str, *, what: str, body: Any = None, idempotent: bool | None = None
+    ) -> Any:
         """Send a write; drop the cache whether or not it succeeded (a failed write may still
-        have changed something, and the screen re-reads either way)."""
+        have changed something, and the screen re-reads either way). `idempotent`: safe to
+        repeat (a permission level set twice is set once), so a 429 or 503 is retried."""
         try:
-            response = await self._api.request(method, path, json=body, what=what)
+            response = await self._api.request(method, path, json=body, what=what, idempotent=idempotent)
         finally:
             self.invalidate()
         # The write went through (2xx). Its answer, if any, is a bonus: callers re-read when

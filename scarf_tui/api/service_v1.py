@@ -175,7 +175,9 @@ class ScarfServiceV1(ScarfService):
         if not changes:
             return
         body = [v1.grant_change_to_v1(c).to_wire() for c in changes]
-        await self._write("POST", f"/v1/packages/{_seg(uuid)}/permissions", what=f"package {_q(uuid)}", body=body)
+        await self._write(
+            "POST", f"/v1/packages/{_seg(uuid)}/permissions", what=f"package {_q(uuid)}", body=body, idempotent=True
+        )
 
     async def list_routes(self, uuid: str, owner: str | None = None) -> list[Route]:
         return await self._get_list(

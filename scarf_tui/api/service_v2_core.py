@@ -348,7 +348,7 @@ class ScarfServiceV2Core(ScarfService):
                 await self._write("DELETE", f"{path}/{_seg(username)}", what=f"the permission of {_q(username)}")
             else:
                 body = {"username": username, "permission_level": wire_level}
-                await self._write("POST", path, what=f"package {_q(uuid)}", body=body)
+                await self._write("POST", path, what=f"package {_q(uuid)}", body=body, idempotent=True)
 
     async def remove_permission(self, uuid: str, username: str, owner: str | None = None) -> None:
         path = await self._part(uuid, owner, f"permissions/{_seg(username)}")

@@ -116,19 +116,20 @@ class ScarfApp(SessionApp):
         if self.typeahead.came_back(event):
             return
         # In read-only mode the write keys are hidden and inert; say so when one is pressed.
-        if self.session.read_only and event.key in self._write_keys():
+        if self.session.read_only and (what := self._write_keys().get(event.key)):
             event.stop()
-            self.session.refuses_write(self)
+            self.session.refuses_write(self, f"“{what}” ({event.key})")
 
-    def _write_keys(self) -> set[str]:
-        """Keys of write bindings (a node's WRITE_ACTIONS) on the focus path, keymap applied."""
-        keys: set[str] = set()
+    def _write_keys(self) -> dict[str, str]:
+        """Key -> description of the write bindings (a node's WRITE_ACTIONS) on the focus path,
+        keymap applied."""
+        keys: dict[str, str] = {}
         node: Any = self.screen.focused or self.screen
         while node is not None and node is not self:
             writes = getattr(node, "WRITE_ACTIONS", ())
             for binding in _bindings_of(node):
                 if binding.action.partition("(")[0] in writes:
-                    keys.update(self._keys_of(binding))
+                    keys.update(dict.fromkeys(self._keys_of(binding), binding.description or binding.action))
             node = node.parent
         return keys
 

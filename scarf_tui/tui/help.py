@@ -3,7 +3,7 @@ id (the name to use in config.toml's [keymap]) and its key."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.styles import style_path
 
 HELP_FOOT = (
@@ -32,26 +33,28 @@ class HelpEntry:
 
 
 def help_entries(app, active: dict[str, ActiveBinding]) -> list[HelpEntry]:  # noqa: ANN001
-    """One entry per (key, binding) that the user can press now, most specific first."""
-    entries: list[HelpEntry] = []
+    """The app's own bindings the user can press now (those with an id, which config.toml can
+    remap), each once with all of its keys, most specific first. Textual's built-in keys (cursor
+    movement, scrolling, the clipboard) have no id and are left out."""
+    entries: dict[str, HelpEntry] = {}
     for key, active_binding in active.items():  # most specific (focused widget) first
         binding: Binding = active_binding.binding
-        if binding.system and not binding.id:
+        if not binding.id:
             continue
-        where = short_where(active_binding.node)
-        entries.append(
-            HelpEntry(
-                key=app.get_key_display(binding.with_key(key)) if key else "",
-                binding_id=binding.id or "",
-                description=binding.description or binding.action,
-                where=where,
-                enabled=active_binding.enabled,
-            )
+        shown = app.get_key_display(binding.with_key(key)) if key else ""
+        seen = entries.get(binding.id)
+        if seen is not None:
+            if shown and shown not in seen.key.split(" "):
+                entries[binding.id] = replace(seen, key=f"{seen.key} {shown}")
+            continue
+        entries[binding.id] = HelpEntry(
+            key=shown,
+            binding_id=binding.id,
+            description=binding.description or binding.action,
+            where=short_where(active_binding.node),
+            enabled=active_binding.enabled,
         )
-    # Our bindings (they have ids, so they can be remapped) before the widgets' built-in
-    # cursor keys; the sort is stable, so each group keeps its most-specific-first order.
-    entries.sort(key=lambda e: not e.binding_id)
-    return entries
+    return list(entries.values())
 
 
 def short_where(node) -> str:  # noqa: ANN001
@@ -84,22 +87,20 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(Text(f"Keys · {self.help_title}", style="bold"), id="help-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="help-table")
+            yield MotionTable(cursor_type="row", zebra_stripes=True, id="help-table")
             yield Static(HELP_FOOT, id="help-foot", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)
         table.add_column("Key", key="key", width=9)
         table.add_column("Action", key="description", width=20)
-        table.add_column("Id", key="id")
-        table.add_column("From", key="where")
+        table.add_column("Id (for [keymap])", key="id")
         for entry in self.entries:
             style = "" if entry.enabled else "dim"
             table.add_row(
                 Text(entry.key, style="bold " + style),
                 Text(entry.description, style=style),
-                Text(entry.binding_id, style=style),
-                Text(entry.where, style="dim"),
+                Text(entry.binding_id, style="dim"),
             )
         table.focus()
 

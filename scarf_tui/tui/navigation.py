@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from scarf_tui.api.errors import ScarfError
+from scarf_tui.api.errors import NotFound, ScarfError
 from scarf_tui.domain import Package
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.command_bar import Command, UnknownCommand, parse_command
@@ -195,11 +195,32 @@ class Navigator:
 
     def _org_command(self, command: Command) -> None:
         here = self.here
-        org = command.argument or (here.context_org() if here else None)
-        if org:
+        if command.argument:
+            # A typed name is checked first, the way :pkg checks its package: an unknown one
+            # leaves the user where they are, with a sentence.
+            self.app.run_worker(
+                self._open_org_if_known(command.argument.strip()), group="app-resolve", exclusive=True,
+                exit_on_error=False,
+            )
+        elif here and (org := here.context_org()):
             self.open_org(org)
         else:
             self.open_orgs()
+
+    async def _open_org_if_known(self, name: str) -> None:
+        service = self.app.session.service
+        if service is None:
+            return
+        try:
+            await service.get_organization(name)
+        except NotFound:
+            self.app.notify(f"No organization named {safe_str(name)} is visible to you.", severity="warning",
+                            markup=False)
+            return
+        except ScarfError as err:
+            notify_error(self.app, err)
+            return
+        self.open_org(name)
 
     def _pkg_command(self, command: Command) -> None:
         here = self.here

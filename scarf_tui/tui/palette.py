@@ -70,7 +70,7 @@ class PackageJumpProvider(Provider):
 
     async def discover(self) -> Hits:
         for pkg in self._packages[:20]:
-            label = safe(f"package {safe_str(pkg.name)}  ({safe_str(pkg.owner)})")
+            label = safe(f"package {safe_str(pkg.name)}  ({pkg.library_type or '?'}, {safe_str(pkg.owner)})")
             yield Hit(0.5, label, lambda pkg=pkg: self._open(pkg), text=label.plain)
 
 

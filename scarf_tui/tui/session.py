@@ -25,7 +25,15 @@ if TYPE_CHECKING:  # loaded when first used: the first screen paints before HTTP
     from scarf_tui.sources.purldb import PurldbService
     from scarf_tui.sources.pypicloud import PypicloudService
 
-READ_ONLY_SENTENCE = "Read-only mode: this change was refused."
+def read_only_sentence(what: str = "this change") -> str:
+    """Names what was refused and how to get writes back."""
+    return (
+        f"Read-only mode: {what} was refused. Start scarf-tui without --read-only "
+        "(and without read_only = true in config.toml) to make changes."
+    )
+
+
+READ_ONLY_SENTENCE = read_only_sentence()
 OFFLINE_SENTENCE = "Offline: changes are refused (scarf-tui was started with --offline)."
 
 
@@ -91,10 +99,11 @@ class Session:
         """A service exists or is on its way (False: the Welcome screen asks how to connect)."""
         return self.service is not None or self.connect is not None
 
-    def refuses_write(self, node: DOMNode) -> bool:
-        """The one read-only gate: True (after telling the user) when a write must not start."""
+    def refuses_write(self, node: DOMNode, what: str = "this change") -> bool:
+        """The one read-only gate: True (after telling the user what was refused and why) when a
+        write must not start."""
         if self.read_only:
-            node.app.notify(OFFLINE_SENTENCE if self.offline else READ_ONLY_SENTENCE, severity="warning")
+            node.app.notify(OFFLINE_SENTENCE if self.offline else read_only_sentence(what), severity="warning")
             return True
         return False
 

@@ -106,3 +106,16 @@ async def test_export_not_enabled(service_as, demo_store, find_uuid) -> None:
         [e async for e in visitor.package_events(find_uuid("acme", "widget-cli"), end - timedelta(days=1), end)]
     with pytest.raises(ExportNotEnabled):
         [e async for e in visitor.pixel_events(end - timedelta(days=1), end)]
+
+
+async def test_rate_limited_permission_set_is_retried_like_a_get(service, demo_store, demo_faults) -> None:
+    """Setting a level twice sets it once, so a 429 on it is retried (a new grant's POST is not)."""
+    from scarf_tui.domain import GrantChange, PermissionLevel
+
+    uuid = next(u for u, p in demo_store.packages.items() if p["name"] == "widget-cli")
+    demo_faults.rate_limit_every = 2  # the second request is answered 429, the third succeeds
+    demo_faults.retry_after_s = 0
+    await service.get_organization("acme")
+    await service.set_permissions(uuid, [GrantChange(user_query="margaret", level=PermissionLevel.ADMIN)])
+    assert demo_faults.requests_seen == 3
+    assert demo_store.permissions[uuid]["margaret"] == "admin"

@@ -55,7 +55,7 @@ async def test_route_delete_inside_package_screen(service, demo_store):
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmDialog)
         assert app.screen.query_one(RoutesPane)
-        await pilot.press("x", "y")
+        await pilot.press("ctrl+d", "y")
         await settle(pilot)
         assert first not in [r["id"] for r in demo_store.routes[uuid]]
         assert uuid in demo_store.packages

@@ -65,7 +65,7 @@ async def test_remove_member(service, demo_store):
     app = open_pane(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "down", "x")  # ken
+        await pilot.press("down", "down", "ctrl+d")  # ken
         assert app.screen.changes == [("ken", "member", "(removed)")]
         await pilot.press("y")
         await settle(pilot)
@@ -93,7 +93,7 @@ async def test_removing_last_owner_is_refused_by_server(service, demo_store):
     before = dict(demo_store.members["acme"])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "down", "down", "x", "y")  # maintainer, the only owner
+        await pilot.press("down", "down", "down", "ctrl+d", "y")  # maintainer, the only owner
         await settle(pilot)
         pane = app.query_one(MembersPane)
         assert pane.status_error is not None and "last owner" in pane.status_error

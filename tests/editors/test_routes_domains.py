@@ -99,7 +99,7 @@ async def test_delete_route(service, demo_store):
     first = demo_store.routes[uuid][0]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("ctrl+d")
         assert isinstance(app.screen, ConfirmDialog)
         assert ("templatePath", first["templatePath"], "(deleted)") in app.screen.changes
         await pilot.press("y")
@@ -196,7 +196,7 @@ async def test_delete_domain(service, demo_store):
     second = demo_store.domains[uuid][1]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("down", "x")
+        await pilot.press("down", "ctrl+d")
         assert app.screen.changes == [("domain", second["name"], "(deleted)")]
         await pilot.press("y")
         await settle(pilot)
@@ -229,7 +229,7 @@ async def test_hostile_route_and_domain_render_literally(hostile_store):
         assert any("[@click=app.quit]x[/]" in t for t in templates)
         outgoing = [row[1] for row in table_rows(app.query_one(RoutesPane).table)]
         assert all("\x1b" not in o for o in outgoing)
-        await pilot.press("x")
+        await pilot.press("ctrl+d")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         assert app.is_running

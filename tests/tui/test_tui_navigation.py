@@ -220,7 +220,10 @@ async def test_read_only_hides_and_refuses_writes(app_factory, demo_store) -> No
         assert "packages.new" not in shown and "packages.delete" not in shown
         await press(pilot, "n")
         assert isinstance(app.screen, PackagesScreen)
-        assert [n.message for n in app._notifications] == ["Read-only mode: this change was refused."]
+        assert [n.message for n in app._notifications] == [
+            "Read-only mode: “New” (n) was refused. Start scarf-tui without --read-only "
+            "(and without read_only = true in config.toml) to make changes."
+        ]
         await press(pilot, "ctrl+d")
         assert isinstance(app.screen, PackagesScreen)
         await press(pilot, "enter")

@@ -26,6 +26,15 @@ from scarf_tui.tui.common.text import safe_str, safe_text
 from scarf_tui.tui.session import session_of
 
 Change = tuple[str, str, str]
+SUMMARY_ROWS = 3  # a success line names this many changes, then counts the rest
+
+
+def change_summary(changes: Sequence[Change]) -> str:
+    """The one-line success after a write: "margaret: member → admin" (server text made safe)."""
+    parts = [f"{safe_str(what)}: {safe_str(before)} → {safe_str(after)}" for what, before, after in changes]
+    if len(parts) > SUMMARY_ROWS:
+        parts = [*parts[:SUMMARY_ROWS], f"and {len(parts) - SUMMARY_ROWS} more"]
+    return "Saved: " + "; ".join(parts)
 
 
 def changes_table(changes: Sequence[Change]) -> Table:

@@ -14,12 +14,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
 from scarf_tui.api.service import ScarfService
+from scarf_tui.tui.common.confirm import Change, ConfirmDialog, change_summary
 from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
+from scarf_tui.tui.common.motion_table import MotionTable
+from scarf_tui.tui.common.resource_table import text_matches
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_text
 from scarf_tui.tui.session import session_of
@@ -38,8 +42,15 @@ class EditorPane(Widget, Generic[Item]):
     HINT: ClassVar[str] = ""
     id_prefix: ClassVar[str] = "editor"
 
+    BINDINGS = [
+        # priority: "/name" typed in one burst must land in the filter, not in the table.
+        Binding("slash", "start_filter", "Filter", id="pane.filter", priority=True),
+        Binding("escape", "peel", "Clear", show=False, id="pane.peel"),
+    ]
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=f"editor-pane {classes or ''}".strip())
+        self.filter_text = ""
         self.items: list[Item] = []
         self.loaded = False
         self._writing = False
@@ -67,6 +78,9 @@ class EditorPane(Widget, Generic[Item]):
 
     def status_text(self) -> Text:
         """The line under the title when nothing went wrong."""
+        if self.filter_text:
+            shown = len(self.visible_items())
+            return Text(f"filter: {self.filter_text} · {shown} of {len(self.items)} · esc clears", style="dim")
         if session_of(self).read_only:
             empty = "Nothing here. " if self.loaded and not self.items else ""
             return Text(f"{empty}Read-only mode: changes are switched off · r reload", style="dim")
@@ -78,7 +92,8 @@ class EditorPane(Widget, Generic[Item]):
     def compose(self) -> ComposeResult:
         yield Static(self.title(), classes="pane-title")
         yield Static("", classes="pane-status")
-        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
+        yield Input(placeholder="filter (!text: rows without it) · enter keep · esc clear", classes="pane-filter")
+        table = MotionTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
         for key, label in self.COLUMNS:
             table.add_column(label, key=key)
         yield table
@@ -129,7 +144,54 @@ class EditorPane(Widget, Generic[Item]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITE_ACTIONS and session_of(self).read_only:
             return False  # hidden from the footer, and the key does nothing
+        if action == "peel":
+            return self.has_layer()  # nothing to peel: esc goes on to the screen (back)
+        if self.is_mounted and self.filter_input.has_focus:
+            return False  # typing a filter: enter and the pane's keys belong to the input
         return True
+
+    # --- filter and esc ------------------------------------------------------------------------
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one(".pane-filter", Input)
+
+    def visible_items(self) -> list[Item]:
+        if not self.filter_text:
+            return self.items
+        return [i for i in self.items if text_matches(self.filter_text, " ".join(_plain(c) for c in self.cells(i)))]
+
+    def action_start_filter(self) -> None:
+        field_ = self.filter_input
+        field_.add_class("-active")
+        field_.focus()
+        field_.cursor_position = len(field_.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            self.filter_text = event.value
+            self.refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            if not self.filter_text:
+                self.filter_input.remove_class("-active")
+            self.table.focus()
+
+    def has_layer(self) -> bool:
+        """Something esc should clear before it leaves the screen (a subclass adds marks)."""
+        return bool(self.filter_text) or self.filter_input.has_class("-active")
+
+    def action_peel(self) -> None:
+        self.clear_filter()
+
+    def clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.filter_text = ""
+        self.filter_input.remove_class("-active")
+        self.refresh_rows()
+        self.table.focus()
 
     def action_refresh(self) -> None:
         self.service.invalidate()
@@ -180,11 +242,11 @@ class EditorPane(Widget, Generic[Item]):
                 previous = None
         old_row = table.cursor_row
         table.clear()
-        for item in self.items:
+        for item in self.visible_items():
             table.add_row(*self.cells(item), key=self.row_key(item))
         if not table.row_count:
             return
-        if previous is not None and self.item_by_key(previous) is not None:
+        if previous is not None and RowKey(previous) in table.rows:
             table.move_cursor(row=table.get_row_index(RowKey(previous)), animate=False)
         else:
             table.move_cursor(row=min(max(old_row, 0), table.row_count - 1), animate=False)
@@ -209,13 +271,38 @@ class EditorPane(Widget, Generic[Item]):
         return self._status_error
 
     # --- writing -------------------------------------------------------------------------------
-    def write(self, request: Callable[[], Awaitable[object]], *, after: Callable[[], None] | None = None) -> None:
-        """Send one confirmed request, then re-read. `after` runs on success before the re-read."""
+    def confirm_write(
+        self,
+        title: str,
+        changes: Sequence[Change],
+        request: Callable[[], Awaitable[object]],
+        *,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """Show the exact change, then (if confirmed) send it, re-read, and say what was saved."""
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.write(request, after=after, changes=changes)
+
+        self.app.push_screen(ConfirmDialog(title, list(changes)), confirmed)
+
+    def write(
+        self,
+        request: Callable[[], Awaitable[object]],
+        *,
+        after: Callable[[], None] | None = None,
+        changes: Sequence[Change] = (),
+    ) -> None:
+        """Send one confirmed request, then re-read. `after` runs on success before the re-read;
+        `changes` (what, before, after) become the success line."""
         self._writing = True
-        self._write_worker(request, after)
+        self._write_worker(request, after, list(changes))
 
     @work(exclusive=True, group="editor-pane-write", exit_on_error=False)
-    async def _write_worker(self, request: Callable[[], Awaitable[object]], after: Callable[[], None] | None) -> None:
+    async def _write_worker(
+        self, request: Callable[[], Awaitable[object]], after: Callable[[], None] | None, changes: list[Change]
+    ) -> None:
         self.table.loading = True
         failure: str | None = None
         try:
@@ -228,6 +315,8 @@ class EditorPane(Widget, Generic[Item]):
         else:
             if after is not None:
                 after()
+            if changes:
+                self.app.notify(change_summary(changes), markup=False)
         finally:
             self._writing = False
         loaded = await self._load()
@@ -248,3 +337,7 @@ def level_text(value: object, *, styles: dict[str, str] | None = None) -> Text:
         if style:
             text.stylize(style)
     return text
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)

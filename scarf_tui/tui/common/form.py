@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from scarf_tui.api.errors import ValidationFailed
-from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.confirm import Change, ConfirmDialog, change_summary
 from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
 from scarf_tui.tui.common.fields import FieldError
 from scarf_tui.tui.common.styles import style_path
@@ -169,7 +169,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
             return
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._send(draft)
+                self._send(draft, rows)
 
         self.app.push_screen(ConfirmDialog(self.confirm_title, rows), confirmed)
 
@@ -178,7 +178,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
         self.query_one("#form-box").loading = busy
 
     @work(exclusive=True, group="editor-form-submit", exit_on_error=False)
-    async def _send(self, draft: D) -> None:
+    async def _send(self, draft: D, rows: list[Change]) -> None:
         self._set_busy(True)
         try:
             result = await self.submit(draft)
@@ -187,6 +187,7 @@ class EditorForm(ModalScreen[T], Generic[T, D]):
             self._show_failure(err)
             return
         self._set_busy(False)
+        self.app.notify(change_summary(rows), markup=False)
         self.dismiss(result)
 
     def _show_failure(self, err: BaseException) -> None:

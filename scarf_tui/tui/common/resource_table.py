@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.widgets.data_table import ColumnKey
 
+from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.text import safe
 
 
@@ -46,6 +47,16 @@ class Row:
         return self.cells[column].plain.casefold() if column in self.cells else ""
 
 
+def text_matches(filter_text: str, haystack: str) -> bool:
+    """The `/` rule every list shares: a case-blind substring, `!text` for rows without it."""
+    inverse = filter_text.startswith("!")
+    needle = filter_text[1:] if inverse else filter_text
+    if not needle:
+        return True
+    found = needle.casefold() in haystack.casefold()
+    return not found if inverse else found
+
+
 class FilterInput(Input):
     """The `/` prompt. Enter accepts the filter; esc clears it.
 
@@ -65,7 +76,7 @@ class FilterInput(Input):
 
 
 
-class ResourceDataTable(DataTable):
+class ResourceDataTable(MotionTable):
     """The table proper; a subclass so styles and bindings can target it."""
 
 
@@ -207,16 +218,7 @@ class ResourceTable(Vertical):
     def matches(self, row: Row) -> bool:
         if self.extra_filter is not None and not self.extra_filter(row):
             return False
-        text = self.filter_text
-        if not text:
-            return True
-        inverse = text.startswith("!")
-        needle = text[1:] if inverse else text
-        if not needle:
-            return True
-        haystack = row.search_text or " ".join(c.plain for c in row.cells.values())
-        found = needle.casefold() in haystack.casefold()
-        return not found if inverse else found
+        return text_matches(self.filter_text, row.search_text or " ".join(c.plain for c in row.cells.values()))
 
     def refresh_rows(self) -> None:
         table = self.table

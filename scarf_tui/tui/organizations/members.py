@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.widgets import Input, Select
 
 from scarf_tui.domain import Member, MemberRole, validate_username
-from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane, level_text
 from scarf_tui.tui.common.fields import ChoicePicker, FormField
 from scarf_tui.tui.common.form import EditorForm
@@ -74,13 +73,13 @@ class MembersPane(EditorPane[Member]):
         Binding("o", "set_role('owner')", "Owner", id="members.role_owner"),
         Binding("enter", "pick_role", "Role…", id="members.pick_role", priority=True),
         Binding("n,plus", "add_member", "Add", id="members.add"),
-        Binding("x,ctrl+d", "remove_member", "Remove", id="members.remove"),
+        Binding("ctrl+d", "remove_member", "Remove", id="members.remove"),
         Binding("r", "refresh", "Reload", id="members.refresh"),
     ]
     COLUMNS = (("username", "username"), ("role", "role"))
     WRITE_ACTIONS = frozenset({"set_role", "pick_role", "add_member", "remove_member"})
     EMPTY_TEXT = "No members. Press n to add one."
-    HINT = "m/a/o set role · enter pick · n add · x remove · r reload"
+    HINT = "m/a/o set role · enter pick · n add · ^d remove · r reload"
 
     def __init__(self, org: str, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -117,13 +116,10 @@ class MembersPane(EditorPane[Member]):
             return
         username = member.username
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(lambda: self.service.upsert_member(self.org, username, MemberRole(role)))
-
-        self.app.push_screen(
-            ConfirmDialog(f"Change a role in {shown(self.org)}?", [(username, role_of(member), role)]),
-            confirmed,
+        self.confirm_write(
+            f"Change a role in {shown(self.org)}?",
+            [(username, role_of(member), role)],
+            lambda: self.service.upsert_member(self.org, username, MemberRole(role)),
         )
 
     def action_pick_role(self) -> None:
@@ -153,13 +149,8 @@ class MembersPane(EditorPane[Member]):
             return
         username = member.username
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(lambda: self.service.remove_member(self.org, username))
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Remove a member from {shown(self.org)}?", [(username, role_of(member), "(removed)")]
-            ),
-            confirmed,
+        self.confirm_write(
+            f"Remove a member from {shown(self.org)}?",
+            [(username, role_of(member), "(removed)")],
+            lambda: self.service.remove_member(self.org, username),
         )

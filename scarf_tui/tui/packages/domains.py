@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from scarf_tui.domain import Domain, Package, validate_domain_name
-from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.fields import FormField
 from scarf_tui.tui.common.form import EditorForm
@@ -55,13 +54,13 @@ class DomainForm(EditorForm[bool, str]):
 class DomainsPane(EditorPane[Domain]):
     BINDINGS = [
         Binding("n,plus", "new_domain", "New domain", id="domains.new"),
-        Binding("x,ctrl+d", "delete_domain", "Delete", id="domains.delete"),
+        Binding("ctrl+d", "delete_domain", "Delete", id="domains.delete"),
         Binding("r", "refresh", "Reload", id="domains.refresh"),
     ]
     COLUMNS = (("name", "name"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_domain", "delete_domain"})
     EMPTY_TEXT = "No domains yet. Press n to add one."
-    HINT = "n new domain · x delete · r reload"
+    HINT = "n new domain · ^d delete · r reload"
 
     def __init__(self, package: Package, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -95,14 +94,8 @@ class DomainsPane(EditorPane[Domain]):
             return
         domain_id = str(domain.id)
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(lambda: self.service.delete_domain(self.package.uuid, domain_id))
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Delete a domain of {shown(self.package.name)}?",
-                [("domain", domain.name, "(deleted)")],
-            ),
-            confirmed,
+        self.confirm_write(
+            f"Delete a domain of {shown(self.package.name)}?",
+            [("domain", domain.name, "(deleted)")],
+            lambda: self.service.delete_domain(self.package.uuid, domain_id),
         )

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.widgets import Input, Select
 
 from scarf_tui.domain import Grant, GrantChange, Package, PermissionLevel, validate_user_query
-from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane, level_text
 from scarf_tui.tui.common.fields import ChoicePicker, FormField
 from scarf_tui.tui.common.form import EditorForm
@@ -151,6 +150,17 @@ class PermissionsPane(EditorPane[Grant]):
             return False
         return True
 
+    def has_layer(self) -> bool:
+        return bool(self.marked) or super().has_layer()
+
+    def action_peel(self) -> None:
+        """esc: the marks go first, then the filter, then (the app's esc) the screen."""
+        if self.marked:
+            self.marked.clear()
+            self.refresh_rows()
+        else:
+            super().action_peel()
+
     def status_text(self) -> Text:
         if self.marked:
             return Text(f"{len(self.marked)} marked: a level key sets all of them at once.", style="bold")
@@ -195,14 +205,9 @@ class PermissionsPane(EditorPane[Grant]):
             else f"Set permission on {shown(self.package.name)}?"
         )
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(
-                    lambda: self.service.set_permissions(self.package.uuid, grants),
-                    after=self._clear_marks,
-                )
-
-        self.app.push_screen(ConfirmDialog(title, rows), confirmed)
+        self.confirm_write(
+            title, rows, lambda: self.service.set_permissions(self.package.uuid, grants), after=self._clear_marks
+        )
 
     def _clear_marks(self) -> None:
         self.marked.clear()
@@ -240,11 +245,7 @@ class PermissionsPane(EditorPane[Grant]):
             for name in names:
                 await self.service.remove_permission(self.package.uuid, name)
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(remove, after=self._clear_marks)
-
-        self.app.push_screen(ConfirmDialog(title, rows), confirmed)
+        self.confirm_write(title, rows, remove, after=self._clear_marks)
 
     def action_add_user(self) -> None:
         if not self.may_write():

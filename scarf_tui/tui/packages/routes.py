@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
-from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.fields import FormField
 from scarf_tui.tui.common.form import EditorForm
@@ -100,14 +99,14 @@ class RouteForm(EditorForm[bool, RouteDraft]):
 class RoutesPane(EditorPane[Route]):
     BINDINGS = [
         Binding("n,plus", "new_route", "New route", id="routes.new"),
-        Binding("x,ctrl+d", "delete_route", "Delete", id="routes.delete"),
+        Binding("ctrl+d", "delete_route", "Delete", id="routes.delete"),
         Binding("r", "refresh", "Reload", id="routes.refresh"),
     ]
     # The id is last: it is long and the least telling at 80 columns.
     COLUMNS = (("template", "templatePath"), ("outgoing", "outgoingUrl"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_route", "delete_route"})
     EMPTY_TEXT = "No routes yet. Press n to add one."
-    HINT = "n new route · x delete · r reload"
+    HINT = "n new route · ^d delete · r reload"
 
     def __init__(self, package: Package, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -143,17 +142,8 @@ class RoutesPane(EditorPane[Route]):
             return
         route_id = str(route.id)
 
-        def confirmed(ok: bool | None) -> None:
-            if ok:
-                self.write(lambda: self.service.delete_route(self.package.uuid, route_id))
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Delete route {shown(route_id)} of {shown(self.package.name)}?",
-                [
-                    ("templatePath", route.template_path, "(deleted)"),
-                    ("outgoingUrl", route.outgoing_url, "(deleted)"),
-                ],
-            ),
-            confirmed,
+        self.confirm_write(
+            f"Delete route {shown(route_id)} of {shown(self.package.name)}?",
+            [("templatePath", route.template_path, "(deleted)"), ("outgoingUrl", route.outgoing_url, "(deleted)")],
+            lambda: self.service.delete_route(self.package.uuid, route_id),
         )
