@@ -87,3 +87,14 @@ async def test_one_delete_key_in_every_pane(service, demo_store):
         assert not isinstance(app.screen, ConfirmDialog)  # x no longer deletes
         await pilot.press("ctrl+d")
         assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_a_saved_change_is_named_in_one_line(service, demo_store):
+    app = await permissions_host(service, demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")  # dennis, linus -> margaret (member)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert demo_store.permissions[package_uuid(demo_store, "acme", "widget-cli", "npm")]["margaret"] == "admin"
+        assert "Saved: margaret: member → admin" in [n.message for n in app._notifications]

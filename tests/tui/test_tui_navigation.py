@@ -266,3 +266,15 @@ async def test_copy_in_the_permissions_tab_takes_the_selected_username(app_facto
         from scarf_tui.tui.packages.permissions import PermissionsPane
 
         assert app.clipboard == app.screen.query_one(PermissionsPane).cursor_item().username
+
+
+async def test_org_command_for_an_unknown_organization_stays_put(app_factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.screen
+        await press(pilot, "colon", *"org no-such-org", "enter")
+        assert app.screen is before
+        assert "No organization named no-such-org is visible to you." in [n.message for n in app._notifications]
+        await press(pilot, "colon", *"org acme", "enter")
+        assert crumbs(app) == "scarf › organizations › acme › members"
