@@ -40,8 +40,8 @@ def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, P
 
 @dataclass(frozen=True)
 class DemoStarting:
-    """The demo servers starting in a background thread. `service()` and `sources()` wait
-    for them (call them off the event loop)."""
+    """The demo server starting in a background thread. `service()` waits for it and
+    `sources()` starts the other two (call both off the event loop)."""
 
     username: str
     service: Callable[[], ScarfService]
@@ -49,40 +49,39 @@ class DemoStarting:
 
 
 def start_demo_in_background(
-    stack: contextlib.ExitStack, *, api_version: str = "v2", scale: int | None = None, sources: bool = True
+    stack: contextlib.ExitStack, *, api_version: str = "v2", scale: int | None = None
 ) -> DemoStarting:
-    """Start the demo servers in a thread, so the first screen paints meanwhile. They stop
-    when `stack` closes (after the thread has finished starting them)."""
+    """Start the demo Scarf server in a thread, so the first screen paints meanwhile;
+    `sources()` starts pypicloud and PurlDB when asked. All stop when `stack` closes."""
     from scarf_tui.demo.start import DEMO_USER
 
     inner = contextlib.ExitStack()
     scarf: Future[ScarfService] = Future()
-    others: Future[tuple[PypicloudService, PurldbService]] = Future()
+    starting = threading.Lock()  # the sources start later, in another thread; close waits for them
 
     def run() -> None:
         try:
             scarf.set_result(start_demo_session(inner, api_version=api_version, scale=scale)[0])
         except BaseException as exc:  # noqa: BLE001 - handed to the screen that waits for the service
             scarf.set_exception(exc)
-            others.set_exception(exc)
-            return
-        if not sources:
-            return
-        try:
-            others.set_result(start_demo_sources(inner))
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the sources
-            others.set_exception(exc)
+
+    def sources_now() -> tuple[PypicloudService, PurldbService]:
+        """Start pypicloud and PurlDB (called once the first list is on screen)."""
+        scarf.result(timeout=START_TIMEOUT_S)  # after the Scarf server, never alongside it
+        with starting:
+            return start_demo_sources(inner)
 
     thread = threading.Thread(target=run, name="scarf-demo-start", daemon=True)
 
     def stop() -> None:
         thread.join(timeout=START_TIMEOUT_S)
-        inner.close()
+        with starting:
+            inner.close()
 
     stack.callback(stop)
     thread.start()
     return DemoStarting(
         username=DEMO_USER,
         service=lambda: scarf.result(timeout=START_TIMEOUT_S),
-        sources=lambda: others.result(timeout=START_TIMEOUT_S),
+        sources=sources_now,
     )

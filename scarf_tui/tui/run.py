@@ -49,9 +49,7 @@ def run_tui(
         if demo:
             from scarf_tui.tui.demo_door import start_demo_in_background
 
-            started = start_demo_in_background(
-                stack, api_version=api_version or "v2", scale=demo_scale, sources=not pypicloud_url
-            )
+            started = start_demo_in_background(stack, api_version=api_version or "v2", scale=demo_scale)
             session.username = started.username
             session.connect = started.service
 
@@ -59,14 +57,14 @@ def run_tui(
                 session.pypicloud, session.purldb = started.sources()
 
             if not pypicloud_url:
-                session.connect = _then(started.service, sources_ready)
+                _later(session, sources_ready)
         elif session.offline or settings.token:
             version = _version(settings, api_version)  # a bad version is refused before the screen
             session.saved = saved or saved_lists_for(settings, api_version, session.username, offline=session.offline)
             session.connect = _connector(settings, version, session.username, offline=session.offline)
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
-                session.connect = _then(session.connect, lambda: _connect_sources(session, settings, None, where))
+                _later(session, lambda: _connect_sources(session, settings, None, where))
         else:
             # Configured sources are checked now: a bad table or URL is refused before the screen.
             _connect_sources(session, settings, pypicloud_url, where)
@@ -91,13 +89,17 @@ def _connect_sources(session: Session, settings: Settings, pypicloud_url: str | 
     connect_sources(session, settings, pypicloud_url=pypicloud_url, where=where)
 
 
-def _then(first: Callable[[], ScarfService], after: Callable[[], None]) -> Callable[[], ScarfService]:
-    def both() -> ScarfService:
-        result = first()
-        after()
-        return result
+def _later(session: Session, job: Callable[[], None]) -> None:
+    """Run `job` once the first list is on screen (Session.first_list_shown), so the other
+    sources (pypicloud, PurlDB) never delay it."""
 
-    return both
+    def quietly() -> None:
+        # The other sources are optional: one that fails to connect stays None and its screen
+        # asks to sign in. A traceback from this thread would scribble on the screen.
+        with contextlib.suppress(Exception):  # noqa: BLE001 - see above
+            job()
+
+    session.after_first_list.append(quietly)
 
 
 def _connector(

@@ -69,6 +69,8 @@ class Session:
     # The last-known lists (scarf_tui.cache): painted at once, marked stale, then refreshed.
     saved: SavedLists | None = field(default=None, repr=False)
     offline: bool = False  # --offline: browse the saved lists; every write is refused
+    # Start-up work that waits until the first list is on screen (the other sources connecting).
+    after_first_list: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.read_only = bool(self.read_only or self.settings.read_only or self.offline)
@@ -93,6 +95,14 @@ class Session:
             connect, self.connect = self.connect, None
             self.service = await asyncio.to_thread(connect)
         return self.api
+
+    def first_list_shown(self) -> None:
+        """Run `after_first_list` (once, in a background thread): called by the first list."""
+        waiting, self.after_first_list = self.after_first_list, []
+        if waiting:
+            import threading
+
+            threading.Thread(target=lambda: [job() for job in waiting], name="scarf-after-start", daemon=True).start()
 
     @property
     def can_connect(self) -> bool:

@@ -21,7 +21,7 @@ N = 150
 @pytest.mark.parametrize("version", ["v1", "v2"])
 async def test_the_scaled_organization_lists_every_package(version: str) -> None:
     with contextlib.ExitStack() as stack:
-        started = start_demo_in_background(stack, api_version=version, scale=N, sources=False)
+        started = start_demo_in_background(stack, api_version=version, scale=N)
         session = Session(settings=Settings(), username=started.username, org=SCALE_ORG.name, connect=started.service)
         app = ScarfApp(session, close_service_on_exit=True)
         async with app.run_test(size=(120, 30)) as pilot:

@@ -127,6 +127,7 @@ class PackageTable(ResourceTable):
         if session.offline:
             if not self.packages:
                 self.set_error(OFFLINE_NOTHING_SAVED)
+            session.first_list_shown()
             return
         try:
             service = await session.ready_api()
@@ -138,9 +139,11 @@ class PackageTable(ResourceTable):
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
             self.set_error(message)
+            session.first_list_shown()
             return
         self.stale_notice = ""
         self._show(packages)
+        session.first_list_shown()  # start-up work that waited for the first list
         if session.saved is not None:
             await asyncio.to_thread(session.saved.remember_packages, self.org, packages)
         self._load_trends(packages)
