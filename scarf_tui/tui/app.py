@@ -36,8 +36,9 @@ class ScarfApp(SessionApp):
         # priority: handled as the key arrives, before the keys typed after it are routed to
         # the focused widget (an Input focused still gets its ":" - it consumes printable keys).
         Binding("colon", "command_bar", "Command", id="app.command_bar", priority=True),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("escape", "back", "Back", id="app.back"),
+        # ? and esc are shown at the right of the bottom bar (common/bottom_bar.py), never clipped.
+        Binding("question_mark", "help", "Help", show=False, id="app.help"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("y", "copy", "Copy id", show=False, id="app.copy"),
         Binding("q", "quit", "Quit", id="app.quit"),

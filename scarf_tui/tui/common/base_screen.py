@@ -6,9 +6,9 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from scarf_tui.domain import Package
+from scarf_tui.tui.common.bottom_bar import BottomBar
 from scarf_tui.tui.common.breadcrumbs import Breadcrumbs
 from scarf_tui.tui.common.errors import notify_error
 from scarf_tui.tui.session import Session, session_of
@@ -31,13 +31,15 @@ class BaseScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
         yield from self.compose_body()
-        yield Footer()
+        yield BottomBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def on_screen_resume(self) -> None:
         self.update_crumbs()
+        # The screen stack below the app's default screen and the first list: esc goes back.
+        self.query_one(BottomBar).show_hint(can_go_back=len(self.app.screen_stack) > 2)
         # App-level checks (esc Back needs a screen to go back to) depend on the stack, which
         # changed just now: recompute what the footer shows.
         self.call_after_refresh(self.refresh_bindings)
