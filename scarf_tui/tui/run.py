@@ -62,6 +62,8 @@ def run_tui(
             version = _version(settings, api_version)  # a bad version is refused before the screen
             session.saved = saved or saved_lists_for(settings, api_version, session.username, offline=session.offline)
             session.connect = _connector(settings, version, session.username, offline=session.offline)
+            if not session.offline and not session.saved.cache.names():
+                session.connect = _early(session.connect)  # nothing to paint first: connect now
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
                 _later(session, lambda: _connect_sources(session, settings, None, where))
@@ -87,6 +89,23 @@ def _connect_sources(session: Session, settings: Settings, pypicloud_url: str | 
     from scarf_tui.tui.pypicloud.connect import connect_sources
 
     connect_sources(session, settings, pypicloud_url=pypicloud_url, where=where)
+
+
+def _early(connect: Callable[[], ScarfService]) -> Callable[[], ScarfService]:
+    """Start building the service now, in a thread, while the screen starts."""
+    import threading
+    from concurrent.futures import Future
+
+    built: Future[ScarfService] = Future()
+
+    def run() -> None:
+        try:
+            built.set_result(connect())
+        except BaseException as exc:  # noqa: BLE001 - raised again to whoever waits for the service
+            built.set_exception(exc)
+
+    threading.Thread(target=run, name="scarf-connect", daemon=True).start()
+    return built.result
 
 
 def _later(session: Session, job: Callable[[], None]) -> None:
