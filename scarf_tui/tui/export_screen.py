@@ -26,7 +26,9 @@ from scarf_tui.domain import parse_day, validate_date_range
 from scarf_tui.exporting import (
     EventsExportResult,
     ExportProgress,
+    RangeTooLong,
     aggregates_source,
+    check_window_budget,
     day_range,
     export_aggregates_to_file,
     export_events,
@@ -34,6 +36,7 @@ from scarf_tui.exporting import (
     resolve_events_scope,
 )
 from scarf_tui.exporting.pixels import pixel_events_scope
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.session import session_of
@@ -189,8 +192,25 @@ class ExportScreen(ModalScreen[Path | None]):
         if self._export_running:
             return
         request = self._collect()
-        if request is not None:
-            self._run_export(*request)
+        if request is None:
+            return
+        scope_type, _, start, end, _ = request
+        limit = session_of(self).settings.limits.max_windows
+        if scope_type in EVENT_SCOPES:
+            try:
+                check_window_budget(start, end, limit)
+            except RangeTooLong as err:
+                # Asked first, as the CLI's --allow-long-range does: a long export is many requests.
+                def confirmed(ok: bool | None) -> None:
+                    if ok:
+                        self._run_export(*request, max_windows=None)
+
+                self.app.push_screen(
+                    ConfirmDialog(f"{err} Export anyway?", [("windows", f"at most {limit:,}", f"{err.windows:,}")]),
+                    confirmed,
+                )
+                return
+        self._run_export(*request, max_windows=limit)
 
     def _collect(self) -> tuple[ScopeType, str, date, date, Path] | None:
         """The validated form, or None with every problem shown under its field. The typed text
@@ -263,7 +283,9 @@ class ExportScreen(ModalScreen[Path | None]):
         self._status(f"{progress.rows:,} rows")
 
     @work(exclusive=True, group="export", exit_on_error=False)
-    async def _run_export(self, scope_type: ScopeType, scope: str, start: date, end: date, output: Path) -> None:
+    async def _run_export(
+        self, scope_type: ScopeType, scope: str, start: date, end: date, output: Path, *, max_windows: int | None
+    ) -> None:
         service = session_of(self).api
         self._set_running(True)
         bar = self.query_one("#export-progress", ProgressBar)
@@ -277,7 +299,7 @@ class ExportScreen(ModalScreen[Path | None]):
                     pixel_id = scope if scope_type == "pixel" else None
                     events_scope = await pixel_events_scope(service, pixel_id=pixel_id, owner=self._owner)
                 result = await export_events(
-                    service, events_scope, start, end, output, on_progress=self._on_progress
+                    service, events_scope, start, end, output, on_progress=self._on_progress, max_windows=max_windows
                 )
                 self._show_events_result(result)
             else:

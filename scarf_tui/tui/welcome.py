@@ -70,18 +70,18 @@ class WelcomeScreen(Screen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def _submit(self) -> None:
-        token = self.query_one("#token", Input).value.strip()
+        from scarf_tui.config import Token
+
+        # Wrapped at once, so no local of this frame holds the plain text (a crash dump shows
+        # locals; Token's repr is redacted, and a worker's description is its arguments' repr).
+        token = Token(self.query_one("#token", Input).value.strip())
         if not token:
             self._status("Paste a token first.", error=True)
             self.query_one("#token", Input).focus()
             return
         username = self.query_one("#username", Input).value.strip() or None
         self._status("Checking the token…")
-        from scarf_tui.config import Token
-
-        # Wrapped at once: a worker's default description is the repr of its arguments, and
-        # Textual logs workers; Token's repr is redacted.
-        self._check(Token(token), username)
+        self._check(token, username)
 
     @work(exclusive=True, group="welcome-check", exit_on_error=False, description="check the token")
     async def _check(self, token: Token, username: str | None) -> None:

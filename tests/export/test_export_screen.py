@@ -6,8 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Input, ProgressBar, Static
 
+from scarf_tui.config import Limits, Settings
 from scarf_tui.exporting import AGGREGATE_COLUMNS, part_path
 from scarf_tui.tui.app import ScarfApp
+from scarf_tui.tui.common.confirm import ConfirmDialog
 from scarf_tui.tui.export_screen import ExportScreen
 from tests.tui.helpers import make_app
 
@@ -146,3 +148,29 @@ async def test_aggregates_export_writes_the_format_of_the_file_name(live_service
         assert header == list(AGGREGATE_COLUMNS) and rows
         assert f"Exported {len(rows):,} aggregate rows" in status_text(screen)
         assert not part_path(Path(out)).exists()
+
+
+async def test_a_range_over_max_windows_is_asked_first(live_service, tmp_path):
+    """More windows than [limits] max_windows: the dialog asks before any request; no keeps the
+    file unwritten, yes exports."""
+    out = tmp_path / "events.csv"
+    app = make_app(live_service, settings=Settings(limits=Limits(max_windows=2)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export(
+            app, pilot, ExportScreen("events", SMALL_NAME, start=RANGE_START, end=RANGE_END, output=out), []
+        )
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.changes == [("windows", "at most 2", "3")]
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and not out.exists() and not part_path(out).exists()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "(3 windows)" in status_text(screen)
+        assert read_csv(out)[1]
