@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import tomllib
@@ -28,7 +29,6 @@ EXIT_BAD_INPUT = 2
 EXIT_NOT_FOUND = 3
 EXIT_AUTH = 5
 EXIT_INTERRUPTED = 130
-DEMO_BASE_URL = "http://pypicloud.invalid"
 
 
 class BadInput(Exception):
@@ -133,19 +133,23 @@ def _config_table(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dic
 
 
 async def _export(args: argparse.Namespace, output: Path, env: Mapping[str, str]) -> str:
+    with contextlib.ExitStack() as stack:
+        return await _export_with(stack, args, output, env)
+
+
+async def _export_with(
+    stack: contextlib.ExitStack, args: argparse.Namespace, output: Path, env: Mapping[str, str]
+) -> str:
     from scarf_tui.sources.pypicloud import acl_json_bytes, make_pypicloud_service
 
     if getattr(args, "demo", False):
-        import httpx
-
+        # The embedded pypicloud on a loopback socket, as --demo does for the TUI (only the
+        # service packages speak HTTP, so no in-process transport is built here).
+        from scarf_tui.demo.loopback import running_server
         from scarf_tui.demo.pypicloud import PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD, create_pypicloud_app
 
-        service = make_pypicloud_service(
-            DEMO_BASE_URL,
-            PYPICLOUD_ADMIN,
-            PYPICLOUD_ADMIN_PASSWORD,
-            transport=httpx.ASGITransport(app=create_pypicloud_app()),
-        )
+        demo_url = stack.enter_context(running_server(create_pypicloud_app())).removesuffix("/api")
+        service = make_pypicloud_service(demo_url, PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD)
     else:
         from scarf_tui.sources.settings import load_pypicloud_settings
 
