@@ -112,6 +112,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     read_only: bool = False
     limits: Limits = field(default_factory=Limits)
+    theme: str | None = None  # a Textual theme name (scarf_tui/tui/themes.py); NO_COLOR wins over it
     # [pypicloud] and [purldb] as read (repr=False: they can hold a password or API key).
     sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
@@ -134,6 +135,7 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 KNOWN_KEYS = (
     "api_url", "api_version", "token", "username", "orgs", "read_only", "keymap", "limits", "pypicloud", "purldb",
+    "theme",
 )
 # Tables of the other sources, kept as read and checked by scarf_tui.sources.settings; the
 # secret in each is registered for redaction as soon as the file is read.
@@ -201,6 +203,8 @@ def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
         settings.keymap = {str(k): v for k, v in keymap.items()}
     if "limits" in data:
         settings.limits = _limits_from_table(data["limits"], path)
+    if "theme" in data:
+        settings.theme = _expect(data["theme"], str, "theme", path, "a theme name").strip() or None
     for name, secret_key in SOURCE_TABLES.items():
         if name in data:
             table = _expect(data[name], dict, name, path, f"a table ([{name}])")
@@ -359,6 +363,8 @@ def settings_to_table(settings: Settings) -> dict[str, Any]:
         table["keymap"] = dict(settings.keymap)
     if settings.limits != Limits():
         table["limits"] = _plain(settings.limits)
+    if settings.theme:
+        table["theme"] = settings.theme
     return table
 
 

@@ -115,7 +115,7 @@ def test_save_tightens_an_existing_world_readable_file(tmp_path: Path) -> None:
         (
             'tokn = "abc"\n',
             "'tokn' is not a known setting "
-            "(known: api_url, api_version, token, username, orgs, read_only, keymap, limits, pypicloud, purldb)",
+            "(known: api_url, api_version, token, username, orgs, read_only, keymap, limits, pypicloud, purldb, theme)",
         ),
         ('url = "x"\nreadonly = true\n', "'url', 'readonly' are not known settings"),
     ],

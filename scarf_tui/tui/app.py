@@ -9,6 +9,7 @@ typed-ahead keys in typeahead.py, ctrl+p in palette.py, start-up in run.py.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 from textual.app import App
@@ -23,6 +24,7 @@ from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.navigation import Navigator
 from scarf_tui.tui.palette import OrganizationJumpProvider, PackageJumpProvider
 from scarf_tui.tui.session import Session, SessionApp
+from scarf_tui.tui.themes import ThemeKeeper
 from scarf_tui.tui.typeahead import TypeAhead
 
 
@@ -51,7 +53,11 @@ class ScarfApp(SessionApp):
         Binding("ctrl+c", "quit", "Quit", show=False, id="app.quit_ctrl_c"),
     ]
 
-    def __init__(self, session: Session, *, close_service_on_exit: bool = False) -> None:
+    def __init__(
+        self, session: Session, *, close_service_on_exit: bool = False, env: Mapping[str, str] | None = None
+    ) -> None:
+        """`env` (the start-up passes os.environ) lets NO_COLOR and a 16-colour TERM pick the
+        theme; without it only config.toml's `theme` does (tests stay independent of $TERM)."""
         super().__init__()
         self.session = session
         self.nav = Navigator(self)
@@ -59,9 +65,11 @@ class ScarfApp(SessionApp):
         self._close_service_on_exit = close_service_on_exit
         if session.settings.keymap:
             self.set_keymap(dict(session.settings.keymap))
+        self.themes = ThemeKeeper(self, session.settings, env or {}, session.config_path)
 
     # --- lifecycle ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.themes.watch()
         if self.session.saved is not None and self.session.saved.notice:
             self.notify(self.session.saved.notice, severity="warning", markup=False)  # a corrupt cache
         if not self.session.can_connect:

@@ -71,9 +71,11 @@ def run_tui(
             # Configured sources are checked now: a bad table or URL is refused before the screen.
             _connect_sources(session, settings, pypicloud_url, where)
         session.pypicloud_at_start = bool(pypicloud_url)
+        import os
+
         from scarf_tui.tui.app import ScarfApp  # after the demo thread has started
 
-        app = ScarfApp(session, close_service_on_exit=True)
+        app = ScarfApp(session, close_service_on_exit=True, env=os.environ)  # NO_COLOR, TERM: the theme
         app.run()
         return app.return_code or 0
 
