@@ -12,7 +12,7 @@ import io
 import json
 from datetime import timedelta
 
-from test_demo_export import BREAKDOWN_FIELDS  # the fields each breakdown may carry
+from .test_export import BREAKDOWN_FIELDS  # the fields each breakdown may carry
 
 from scarf_tui.demo.store import DemoStore
 
