@@ -72,13 +72,17 @@ def time_to_marker(command: list[str], marker: re.Pattern[str], env: Mapping[str
     """Seconds from launch until `marker` is in the pane; the session is killed afterwards."""
     name = f"bench-startup-{os.getpid()}-{time.monotonic_ns()}"
     shell = " ".join(_quote(part) for part in command)
-    started = time.perf_counter()
     # -e: a running tmux server starts sessions with its own environment, not the client's.
     settings = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
-    result = subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", SIZE[0], "-y", SIZE[1], "-c", str(ROOT), *settings, shell],
-        capture_output=True, text=True, check=False,
-    )
+    for _attempt in range(3):  # a tmux server that is just exiting refuses once; start again
+        started = time.perf_counter()
+        result = subprocess.run(
+            ["tmux", "new-session", "-d", "-s", name, "-x", SIZE[0], "-y", SIZE[1], "-c", str(ROOT), *settings, shell],
+            capture_output=True, text=True, check=False,
+        )
+        if result.returncode == 0:
+            break
+        time.sleep(0.2)
     if result.returncode != 0:
         raise RuntimeError(f"tmux new-session failed: {result.stderr.strip()}")
     try:

@@ -92,6 +92,9 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(request, authenticate(request))
         except ApiError as exc:
             return exc.response()
+        finally:
+            if request.method not in ("GET", "HEAD"):
+                store_of(request).generation += 1  # memoized big lists (v2_common) are stale now
 
     run.__name__ = handler.__name__
     return run

@@ -23,6 +23,7 @@ from scarf_tui.demo.v2_common import (
     empty,
     level_v2,
     message,
+    ordered_owner_list,
     owner_exists,
     owner_list,
     package_v2,
@@ -46,7 +47,8 @@ async def owner_packages(request: Request, user: DemoUser) -> Response:
     owner = request.path_params["owner"]
     if request.method == "POST":
         return await create_package(request, store, owner, user)
-    page = paginate(request, owner_list(store, owner, user, request), cursor_key)
+    ordered, keys = ordered_owner_list(store, owner, user, request)
+    page = paginate(request, ordered, cursor_key, keys=keys)
     page["results"] = [package_v2(store, p) for p in page["results"]]
     return ok(request, page)
 

@@ -64,6 +64,9 @@ class DemoStore:
     collections: dict[str, dict] = field(default_factory=dict)
     profiles: dict[str, TrafficProfile] = field(default_factory=dict)
     _ids: count = field(default_factory=lambda: count(1), repr=False)
+    # Bumped by every write request (common.endpoint); big ordered lists are memoized per value.
+    generation: int = 0
+    memo: dict = field(default_factory=dict, repr=False)
 
     # --- lookups -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ a code, ``{"message"}`` where it lists only the Error schema, and no body at all
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -68,15 +69,21 @@ def per_page_of(request: Request) -> int:
     return min(int(text), MAX_PER_PAGE)
 
 
-def paginate(request: Request, items: Sequence[dict], key: Callable[[dict], str]) -> dict:
+def paginate(
+    request: Request, items: Sequence[dict], key: Callable[[dict], str], *, keys: Sequence[str] | None = None
+) -> dict:
     """One cursor page of ``items`` (ordered by ``key``): ``after`` is the key of the last item
     the client has; ``_links.next`` is root-relative (absolute, or on another host, when the
-    faults say so) and carries ``per_page`` only when the client sent it."""
+    faults say so) and carries ``per_page`` only when the client sent it. ``keys``: ``items``
+    are already ordered and these are their keys (a big list's page is then found by bisection)."""
     per_page = per_page_of(request)
     after = request.query_params.get("after")
-    ordered = sorted(items, key=key)
-    rest = [item for item in ordered if after is None or key(item) > after]
-    page = rest[:per_page]
+    if keys is not None:
+        rest: Sequence[dict] = items[bisect.bisect_right(keys, after) if after is not None else 0 :]
+    else:
+        ordered = sorted(items, key=key)
+        rest = [item for item in ordered if after is None or key(item) > after]
+    page = list(rest[:per_page])
     links: dict[str, str] = {"self": str(request.url.path)}
     if len(rest) > per_page:
         query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after",)]
@@ -266,6 +273,24 @@ def owner_list(store: DemoStore, owner: str, user: DemoUser, request: Request) -
             continue
         out.append(pkg)
     return out
+
+
+BIG_STORE = 1000  # packages; from here on an owner's ordered list is memoized between pages
+
+
+def ordered_owner_list(store: DemoStore, owner: str, user: DemoUser, request: Request) -> tuple[list[dict], list[str]]:
+    """``owner_list`` in cursor order with its keys; memoized in a big store (`--demo-scale`)
+    until the next write, so reading 20,000 packages page by page stays linear."""
+    memo_key = ("owner_list", owner, user.username, tuple(request.query_params.getlist("type")),
+                request.query_params.get("permission"))
+    hit = store.memo.get(memo_key)
+    if hit is not None and hit[0] == store.generation:
+        return hit[1], hit[2]
+    ordered = sorted(owner_list(store, owner, user, request), key=cursor_key)
+    keys = [cursor_key(p) for p in ordered]
+    if len(store.packages) >= BIG_STORE:
+        store.memo[memo_key] = (store.generation, ordered, keys)
+    return ordered, keys
 
 
 def cursor_key(pkg: dict) -> str:

@@ -79,3 +79,19 @@ def test_demo_server_takes_the_scale_before_or_after_the_command() -> None:
     assert parser.parse_args(["demo-server", "--demo-scale", "7"]).demo_scale == 7
     assert parser.parse_args(["--demo-scale", "7", "demo-server"]).demo_scale == 7
     assert parser.parse_args(["demo-server"]).demo_scale is None
+
+
+async def test_a_big_v2_list_reads_fresh_after_a_write() -> None:
+    """The server memoizes a big organization's ordered list between pages; a write drops it."""
+    from scarf_tui.domain import PackageDraft
+
+    with contextlib.ExitStack() as stack:
+        demo = start_demo(stack, today=FIXED_TODAY, api_version="v2", packages=900)
+        try:
+            before = await demo.service.list_org_packages(SCALE_ORG.name)
+            await demo.service.create_org_package(SCALE_ORG.name, PackageDraft("aaa-first", "new", library_type="npm"))
+            after = await demo.service.list_org_packages(SCALE_ORG.name)
+        finally:
+            await demo.service.aclose()
+    assert len(before) == 900
+    assert len(after) == 901 and "aaa-first" in {p.name for p in after}
