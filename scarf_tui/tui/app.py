@@ -176,7 +176,8 @@ class ScarfApp(SessionApp):
         else:
             self.screen.focus_previous()
 
-    def action_back(self) -> None:  # type: ignore[override]  # App.action_back takes no args either; ours walks history
+    async def action_back(self) -> None:
+        """esc: walk back through the screens opened (Textual's own pops any screen)."""
         self.nav.go_back()
 
     def action_refresh(self) -> None:

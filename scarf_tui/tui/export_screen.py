@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from rich.text import Text
 from textual import on, work
@@ -156,7 +156,7 @@ class ExportScreen(ModalScreen[Path | None]):
     @on(Select.Changed, "#export-what")
     def _what_changed(self, event: Select.Changed) -> None:
         if event.value in SCOPE_PROMPTS:
-            self._scope_type = event.value  # type: ignore[assignment]
+            self._scope_type = cast(ScopeType, event.value)
             self._sync_scope_input()
 
     def _sync_scope_input(self) -> None:

@@ -238,7 +238,7 @@ class EditorPane(Widget, Generic[Item]):
         if table.row_count:
             try:
                 previous = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a table cleared meanwhile has no cursor row
                 previous = None
         old_row = table.cursor_row
         table.clear()

@@ -120,7 +120,7 @@ class OrganizationsScreen(BaseScreen):
         try:
             service = await session.ready_api()
             packages = await service.list_packages()
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - shown as the table's error state
             self.table.set_error(self.show_error(err))
             return
         names = known_org_names([p.owner for p in packages], session.username, session.configured_orgs())

@@ -138,7 +138,7 @@ class OrganizationScreen(TabbedScreen):
         details.loading = True
         try:
             org = await self.session.api.get_organization(self.org_name)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - shown inline with a retry key, never raised
             message = self.show_error(err)
             details.loading = False
             details.update(Text.assemble(("⚠ ", "bold"), safe(message), "  (r: retry)"))

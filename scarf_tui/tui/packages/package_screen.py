@@ -226,7 +226,7 @@ class PackageScreen(TabbedScreen):
     async def _reread(self) -> None:
         try:
             pkg = await self.session.api.get_package(self.package.uuid)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - any failure is shown, never raised into the app
             message = self.show_error(err)
             self.query_one("#long-description", Static).update(
                 Text.assemble(("⚠ ", "bold"), safe(message), "  (r: retry)")
