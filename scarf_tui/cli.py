@@ -45,7 +45,7 @@ class UsageProblem(Exception):
 
 # Subcommands whose modules take a while to import (Rich, the exporters): left out of the parser
 # when the command line names none of them, so the TUI starts sooner.
-OPTIONAL_COMMANDS = ("export", "serve", "stats")
+OPTIONAL_COMMANDS = ("export", "serve", "stats", "keys")
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -70,6 +70,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--api-url", metavar="URL", help="API base URL (default: config, SCARF_API_URL or https://scarf.sh/api)")
     parser.add_argument("--config", metavar="PATH", help="config.toml to read instead of the default")
     parser.add_argument(
+        "--log", metavar="FILE", help="append a debug line per request to FILE (method, path, status, ms, bytes; "
+        "never a token or a body); created 0600"
+    )
+    parser.add_argument(
         "--pypicloud", metavar="URL", help="open this pypicloud server (default: [pypicloud] url or PYPICLOUD_URL)"
     )
     parser.add_argument(
@@ -91,7 +95,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-_VALUE_OPTIONS = ("--org", "--user", "--api-url", "--config", "--pypicloud", "--api", "--demo-scale")
+_VALUE_OPTIONS = ("--org", "--user", "--api-url", "--config", "--pypicloud", "--api", "--demo-scale", "--log")
 
 
 def _names_a_command(argv: Sequence[str]) -> bool:
@@ -181,6 +185,10 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
 
     serve_cli.add_serve_parser(subparsers).set_defaults(run=lambda args: serve_cli.run_serve(args))
     stats_cli.add_stats_parser(subparsers).set_defaults(run=lambda args: stats_cli.run_stats(args))
+
+    from scarf_tui import keys_cli  # imports the TUI's modules only when it runs
+
+    keys_cli.add_keys_parser(subparsers).set_defaults(run=lambda args: keys_cli.run_keys(args))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +325,15 @@ def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) ->
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     command = getattr(args, "run", None) or launch_tui
+    stop_log = None
     try:
+        if args.log:
+            from scarf_tui.api.request_log import LogFileRefused, start_request_log
+
+            try:
+                stop_log = start_request_log(args.log)
+            except LogFileRefused as exc:
+                raise UsageProblem(str(exc)) from None
         return command(args)
     except UsageProblem as exc:
         print(f"scarf-tui: {exc}", file=err)
@@ -327,6 +343,9 @@ def main(argv: Sequence[str] | None = None, *, stderr: IO[str] | None = None) ->
         return exit_code_for(exc)  # e.g. a rejected token is 5, a bad config file 2
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    finally:
+        if stop_log is not None:
+            stop_log()
 
 
 if __name__ == "__main__":  # pragma: no cover

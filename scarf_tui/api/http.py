@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import httpx
 
 from scarf_tui import __version__
+from scarf_tui.api import request_log
 from scarf_tui.api.bodies import (
     BodyDecoder,
     decode_json,
@@ -118,6 +119,7 @@ def build_client(
         follow_redirects=False,
         # Proxy settings from the environment apply to real hosts, never to loopback or in-process.
         trust_env=transport is None and not is_loopback_host(httpx.URL(base_url).host),
+        event_hooks=request_log.event_hooks("scarf"),  # --log FILE: method, path, status, ms, bytes
     )
 
 

@@ -21,6 +21,7 @@ import httpx
 
 from scarf_tui.api.errors import InsecureURL, parse_retry_after, sanitize
 from scarf_tui.api.http import USER_AGENT, check_base_url, is_in_process, is_loopback_host
+from scarf_tui.api.request_log import event_hooks
 from scarf_tui.sources.errors import (
     SourceError,
     SourceInsecureURL,
@@ -123,6 +124,7 @@ class SourceClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=False,
             trust_env=transport is None and not is_loopback_host(self.host),
+            event_hooks=event_hooks(source, self._secrets),  # --log FILE
         )
         self._in_process = is_in_process(transport)
 
