@@ -131,10 +131,14 @@ class PackageTable(ResourceTable):
             return
         try:
             service = await session.ready_api()
-            if self.org is None:
-                packages = await service.list_packages()
-            else:
-                packages = await service.list_org_packages(self.org)
+            packages: list[Package] = []
+            # Cursor pages (API v2) carry no total: paint each page as it comes, with the count
+            # marked partial until the last page is in, so sorting and filtering see it all.
+            async for page in service.iter_package_pages(owner=self.org):
+                packages = [*packages, *page.items]
+                if not page.done:
+                    self.stale_notice = page.status
+                    self._show(packages)
         except Exception as err:  # noqa: BLE001 - any failure becomes the inline error state
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
