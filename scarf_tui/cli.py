@@ -292,20 +292,37 @@ def run_login(args: argparse.Namespace) -> int:
     check_token(token)  # even with --no-verify: a token that can't be a header is a bad paste
     secret = values["token"] = Token(token)  # registered for redaction before any request
     del text, token  # no local of this frame holds the plain token while the check runs
+    username = str(values.get("username") or settings.username or "")
+    if version == "v2" and not username:
+        # API v2 has no "who am I": the token's user is asked for (a second line on stdin).
+        if sys.stdin.isatty():
+            username = input("Your Scarf username (API v2 cannot tell it from the token): ").strip()
+        else:
+            username = sys.stdin.readline().strip()
+        if not username:
+            raise UsageProblem("API v2 needs your Scarf username: pass --user NAME. Nothing was saved.")
+        values["username"] = username
     if not args.no_verify:
-        asyncio.run(_verify_token(api_url, secret, version=version, limits=settings.limits))
+        asyncio.run(
+            _verify_token(api_url, secret, version=version, limits=settings.limits, username=username or None)
+        )
     written = save_values(path, values)
     print(f"Saved the token to {written} (readable only by you).", file=sys.stderr)
     return EXIT_OK
 
 
 async def _verify_token(
-    api_url: str, token: Token, *, version: str | None = None, limits: Limits | None = None
+    api_url: str,
+    token: Token,
+    *,
+    version: str | None = None,
+    limits: Limits | None = None,
+    username: str | None = None,
 ) -> None:
     """One cheap authenticated GET; a rejected token raises AuthError (nothing is saved)."""
     from scarf_tui.api import make_service
 
-    service = make_service(api_url, token, max_retries=1, api_version=version, limits=limits)
+    service = make_service(api_url, token, max_retries=1, api_version=version, limits=limits, username=username)
     try:
         await service.list_packages()
     finally:

@@ -190,3 +190,26 @@ def test_login_to_a_server_that_does_not_answer_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("scarf-tui: ") and "Traceback" not in result.stderr
     assert not (tmp_path / "config.toml").exists()
+
+
+def test_login_on_v2_asks_for_the_username_it_cannot_find(tmp_path: Path, live_server: str) -> None:
+    """API v2 has no "who am I": the username is the second line (or --user); without it,
+    nothing is saved and the sentence says what to pass."""
+    from scarf_tui.config import load_settings
+
+    v2_url = live_server.removesuffix("/api") + "/v2"
+    command = [sys.executable, "-m", "scarf_tui", "login", "--api-url", v2_url]
+    cwd = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        command, input=f"{DEMO_TOKEN}\n", capture_output=True, text=True, env=clean_env(tmp_path), timeout=60, cwd=cwd
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "scarf-tui: API v2 needs your Scarf username: pass --user NAME. Nothing was saved."
+    assert not (tmp_path / "config.toml").exists()
+    result = subprocess.run(
+        command, input=f"{DEMO_TOKEN}\nmaintainer\n", capture_output=True, text=True, env=clean_env(tmp_path),
+        timeout=60, cwd=cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    settings = load_settings(tmp_path / "config.toml", env={})
+    assert (settings.api_url, settings.username) == (v2_url, "maintainer")
