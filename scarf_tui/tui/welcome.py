@@ -22,6 +22,7 @@ from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe
 from scarf_tui.tui.session import session_of
 
+NEED_USERNAME = "API v2 cannot tell your username from the token: enter it below the token, then press enter."
 INTRO = (
     "scarf-tui needs your Scarf API token. Find it on https://scarf.sh/user-account.\n"
     "It is checked against the API, then saved to your config file (readable only by you)."
@@ -85,14 +86,21 @@ class WelcomeScreen(Screen):
 
     @work(exclusive=True, group="welcome-check", exit_on_error=False, description="check the token")
     async def _check(self, token: Token, username: str | None) -> None:
-        from scarf_tui.api import make_service
+        from scarf_tui.api import make_service_for
         from scarf_tui.config import ConfigError, save_values
 
         session = session_of(self)
+        name = username or session.settings.username
         try:
-            service = make_service(session.settings.api_url, token)
+            service = make_service_for(replace(session.settings, token=token), username=name)
         except ScarfError as err:  # a bad URL from the config or the environment
             self._failed(err)
+            return
+        if service.capabilities.version == "v2" and not name:
+            # API v2 has no "who am I": without the username nothing can be listed.
+            await service.aclose()
+            self._status(NEED_USERNAME, error=True)
+            self.query_one("#username", Input).focus()
             return
         try:
             await service.list_packages()

@@ -11,7 +11,7 @@ from textual.worker import Worker
 
 from scarf_tui.config import Settings
 from scarf_tui.tui.packages.list_screen import PackagesScreen
-from scarf_tui.tui.welcome import WelcomeScreen
+from scarf_tui.tui.welcome import NEED_USERNAME, WelcomeScreen
 
 from .helpers import make_app, press, settle
 
@@ -49,3 +49,24 @@ async def test_welcome_checks_then_saves_the_token(live_server, tmp_path, monkey
         assert stat.S_IMODE(config.stat().st_mode) == 0o600
         saved = tomllib.loads(config.read_text())
         assert saved["token"] == "demo" and saved["username"] == "maintainer"
+
+
+async def test_welcome_on_v2_asks_for_the_username(live_server, tmp_path, monkeypatch) -> None:
+    """API v2 has no "who am I": without a username the welcome screen says so, keeps the
+    token typed, and saves nothing; with it, the token is checked and saved."""
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("SCARF_TUI_CONFIG", str(config))
+    v2_url = live_server.removesuffix("/api") + "/v2"
+    app = make_app(None, settings=Settings(api_url=v2_url), username=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"demo")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, WelcomeScreen)
+        assert str(app.screen.query_one("#welcome-status").render()) == NEED_USERNAME
+        assert app.screen.query_one("#token", Input).value == "demo"  # nothing typed is lost
+        assert app.focused is app.screen.query_one("#username", Input)
+        assert not config.exists()
+        await press(pilot, *"maintainer", "enter")
+        assert isinstance(app.screen, PackagesScreen)
+        assert tomllib.loads(config.read_text())["username"] == "maintainer"
