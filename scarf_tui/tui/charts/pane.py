@@ -3,19 +3,16 @@
 Rows stream in through `ScarfService.org_aggregates` / `user_aggregates` in a worker, are folded
 by `scarf_tui.analytics` as they arrive (the pane shows how many rows came so far), and are then
 drawn: the time series (day/week/month) with plotext, the top-N of a breakdown as text bars
-(chart_bars.py: plotext cannot measure wide labels), or the same numbers as a table with a
-percent column. After the range is drawn, the previous period of
-equal length is fetched for the growth figure in the header.
+(bars.py: plotext cannot measure wide labels), or the same numbers as a table (tables.py).
+After the range is drawn, the previous period of equal length is fetched for the growth figure
+in the header and the period comparison (comparison.py).
 
-Keys (each binding has an id, so config.toml can remap it): 0 series, 1-7 breakdowns,
-d/w/m rollup, t table, v next variable, p next date range, c custom range, r reload.
+Keys (each binding has an id, so config.toml can remap it): v view, u day/week/month,
+l table, c period comparison, R date range, r reload.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 
 from rich.text import Text
@@ -32,17 +29,17 @@ from scarf_tui.analytics import (
     AggregateFold,
     Bucket,
     Comparison,
-    Folder,
     Rollup,
     TopN,
     compare_periods,
     previous_period,
     uniques_label,
 )
-from scarf_tui.api.errors import ExportNotEnabled, InvalidResponse, ScarfError
-from scarf_tui.domain import AggregateRow
+from scarf_tui.api.errors import ScarfError
 from scarf_tui.tui.charts.bars import ChartBars
-from scarf_tui.tui.charts.format import compact, format_growth, nice_ticks, numbers, pct, tick_label, tick_positions
+from scarf_tui.tui.charts.comparison import comparison_rows, comparison_title, fill_comparison
+from scarf_tui.tui.charts.format import compact, format_growth, nice_ticks, tick_label, tick_positions
+from scarf_tui.tui.charts.loading import failure_sentence, fold_range
 from scarf_tui.tui.charts.range_dialog import (
     DEFAULT_PRESET,
     PRESETS,
@@ -50,13 +47,14 @@ from scarf_tui.tui.charts.range_dialog import (
     DateRange,
     preset_range,
 )
+from scarf_tui.tui.charts.tables import fill_breakdown, fill_series
 from scarf_tui.tui.common.fields import ChoicePicker
+from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.session import session_of
 
 TOP_N = 10
-PROGRESS_EVERY = 500  # rows between progress updates (and a yield to the event loop)
 
 BREAKDOWN_TITLES: dict[str, str] = {
     "company": "company",
@@ -73,13 +71,6 @@ ROLLUP_ORDER = (Rollup.DAY, Rollup.WEEK, Rollup.MONTH)
 CUSTOM_RANGE = "custom…"
 
 
-async def _close(rows: AsyncIterator[AggregateRow]) -> None:
-    aclose = getattr(rows, "aclose", None)
-    if aclose is not None:
-        with contextlib.suppress(Exception):
-            await aclose()
-
-
 class ChartPane(Vertical, can_focus=True):
     """Download charts for scope_kind "org" or "user" named scope_name; with package_uuid, the
     same scope's rows filtered to that package (API v1 has no per-package aggregates)."""
@@ -94,12 +85,14 @@ class ChartPane(Vertical, can_focus=True):
         Binding("u", "next_rollup", "day/week/month", id="charts.next_rollup"),
         Binding("l", "toggle_table", "table", id="charts.toggle_table"),
         Binding("R", "pick_range", "range", id="charts.pick_range"),
+        Binding("c", "compare", "compare", id="charts.compare"),
         Binding("r", "reload", "reload", id="charts.reload", show=False),
     ]
 
     view: reactive[str] = reactive(SERIES, init=False)
     rollup: reactive[Rollup] = reactive(Rollup.DAY, init=False)
     show_table: reactive[bool] = reactive(False, init=False)
+    comparing: reactive[bool] = reactive(False, init=False)
 
     def __init__(
         self,
@@ -124,6 +117,8 @@ class ChartPane(Vertical, can_focus=True):
         self._range: DateRange | None = None
         self.fold: AggregateFold | None = None
         self.comparison: Comparison | None = None
+        self.previous: AggregateFold | None = None  # the previous period of equal length
+        self.previous_error = ""
         self.rows_received = 0
         self.state = "idle"  # idle | loading | ready | empty | error
         self.message = ""
@@ -137,7 +132,7 @@ class ChartPane(Vertical, can_focus=True):
         with ContentSwitcher(initial="charts-message", id="charts-body"):
             yield PlotextPlot(id="charts-plot")
             yield ChartBars(id="charts-bars")
-            yield DataTable(id="charts-table", cursor_type="row", zebra_stripes=True)
+            yield MotionTable(id="charts-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="charts-message")
 
     def on_mount(self) -> None:
@@ -162,6 +157,9 @@ class ChartPane(Vertical, can_focus=True):
 
     def action_toggle_table(self) -> None:
         self.show_table = not self.show_table
+
+    def action_compare(self) -> None:
+        self.comparing = not self.comparing
 
     def action_next_rollup(self) -> None:
         self.rollup = ROLLUP_ORDER[(ROLLUP_ORDER.index(self.rollup) + 1) % len(ROLLUP_ORDER)]
@@ -231,9 +229,13 @@ class ChartPane(Vertical, can_focus=True):
     def watch_rollup(self) -> None:
         self.redraw()
 
+    def watch_comparing(self) -> None:
+        self.watch_show_table(self.show_table)
+
     def watch_show_table(self, show: bool) -> None:
         self.redraw()
         table = self.query_one("#charts-table", DataTable)
+        show = show or self.comparing
         if show and self.has_focus:
             table.focus()
         elif not show and table.has_focus:
@@ -241,16 +243,11 @@ class ChartPane(Vertical, can_focus=True):
 
     # -- loading --------------------------------------------------------------------------------
 
-    def _stream(self, start: date, end: date) -> AsyncIterator[AggregateRow]:
-        service = session_of(self).api
-        if self.scope_kind == "org":
-            return service.org_aggregates(self.scope_name, start, end)
-        return service.user_aggregates(self.scope_name, start, end)
-
     def load(self) -> None:
         rng = self.date_range
         self.fold = None
-        self.comparison = None
+        self.comparison = self.previous = None
+        self.previous_error = ""
         self.rows_received = 0
         if rng.days <= 0:
             self._show_message("empty", f"No downloads in {rng.name} yet: it has no complete day.")
@@ -264,26 +261,9 @@ class ChartPane(Vertical, can_focus=True):
     async def _load(self, rng: DateRange) -> None:
         try:
             fold = await self._fold(rng.start, rng.end, progress=True)
-        except ExportNotEnabled as err:
-            self._fail(
-                "Data export is not enabled for this account, so there are no charts to draw. "
-                "Scarf grants export access on request.",
-                err,
-            )
-            return
-        except InvalidResponse as err:
-            self._fail(
-                f"The download stream broke off. {err} "
-                f"The {self.rows_received:,} rows received before the break were discarded, "
-                "so no partial chart is shown. Press r to try again.",
-                err,
-            )
-            return
-        except ScarfError as err:
-            self._fail(f"Could not load the downloads. {err} Press r to try again.", err)
-            return
         except Exception as err:  # noqa: BLE001 - a bug or odd data must not take the app down
-            self._fail(f"Could not draw the downloads ({type(err).__name__}: {safe_str(err)}).", err)
+            self.notify(safe_str(err), title="Charts", severity="error", markup=False)
+            self._show_message("error", failure_sentence(err, self.rows_received))
             return
         self.fold = fold
         if fold.is_empty:
@@ -295,36 +275,24 @@ class ChartPane(Vertical, can_focus=True):
         prev_start, prev_end = previous_period(rng.start, rng.end)
         try:
             previous = await self._fold(prev_start, prev_end, progress=False)
-        except ScarfError:
+        except ScarfError as err:
             self.comparison = None
+            self.previous_error = f"The previous period could not be loaded. {safe_str(err)}"
         else:
+            self.previous = previous
             merged = {**previous.daily_totals, **fold.daily_totals}
             self.comparison = compare_periods(merged, rng.start, rng.end)
         self._update_header()
+        if self.comparing:
+            self.redraw()
 
     async def _fold(self, start: date, end: date, *, progress: bool) -> AggregateFold:
-        folder = Folder(package=self.package_uuid)
-        rows = self._stream(start, end)
-        received = 0
-        try:
-            async for row in rows:
-                folder.add_row(row)
-                received += 1
-                if received % PROGRESS_EVERY == 0:
-                    if progress:
-                        self.rows_received = received
-                        self._show_progress()
-                    # A fully buffered body never suspends the loop: let the UI breathe.
-                    await asyncio.sleep(0)
-        finally:
-            if progress:
-                self.rows_received = received
-            await _close(rows)
-        return folder.result(start, end)
+        def received(rows: int) -> None:
+            self.rows_received = rows
+            self._show_progress()
 
-    def _fail(self, message: str, err: Exception) -> None:
-        self.notify(safe_str(err), title="Charts", severity="error", markup=False)
-        self._show_message("error", message)
+        service, kind, name = session_of(self).api, self.scope_kind, self.scope_name
+        return await fold_range(service, kind, name, self.package_uuid, start, end, received if progress else None)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -373,6 +341,9 @@ class ChartPane(Vertical, can_focus=True):
             return
         self._update_header()
         fold = self.fold
+        if self.comparing:
+            self._draw_comparison(fold)
+            return
         if self.view == SERIES:
             buckets = fold.series(self.rollup)
             partial = [b.label for b in buckets if b.partial]
@@ -415,6 +386,22 @@ class ChartPane(Vertical, can_focus=True):
             return f"Variable {safe_str(name)}{more} · {top.total:,} · not summed across variables"
         return f"{BREAKDOWN_TITLES[self.view].capitalize()} · top {TOP_N} · {top.total:,} downloads"
 
+    def _draw_comparison(self, fold: AggregateFold) -> None:
+        if self.comparison is None or self.previous is None:
+            self._subheader("Period comparison")
+            rng = self.date_range
+            waiting = f"Loading the previous {rng.days} days to compare with …"
+            self._set_body("charts-message", Text(self.previous_error or waiting))
+            return
+        self._subheader(comparison_title(self.comparison))
+        names = fold.variable_names()
+        variable = names[self._variable_index % len(names)] if names and self.view == "variable" else None
+        rows = comparison_rows(
+            fold, self.previous, self.comparison, self.view, variable=variable, titles=BREAKDOWN_TITLES
+        )
+        fill_comparison(self.query_one("#charts-table", DataTable), rows, self.comparison)
+        self._set_body("charts-table")
+
     def _subheader(self, text: str) -> None:
         self.query_one("#charts-subheader", Static).update(Text(text))
 
@@ -425,7 +412,8 @@ class ChartPane(Vertical, can_focus=True):
         xs = list(range(1, len(buckets) + 1))
         plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
         uniques = [b.uniques_sum_of_days for b in buckets]
-        plt.plot(xs, uniques, label=uniques_label(self.rollup, self._package_count()), marker="braille")
+        # A different glyph per series, so the legend reads without colour (NO_COLOR, 16 colours).
+        plt.plot(xs, uniques, label=uniques_label(self.rollup, self._package_count()), marker="dot")
         ticks = tick_positions(len(buckets), 6)
         plt.xticks([xs[i] for i in ticks], [tick_label(buckets[i]) for i in ticks])
         top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
@@ -441,26 +429,11 @@ class ChartPane(Vertical, can_focus=True):
         self._set_body("charts-bars")
 
     def _series_table(self, buckets: list[Bucket]) -> None:
-        table = self._reset_table(
-            (self.rollup.value, "total", uniques_label(self.rollup, self._package_count()), "% of total")
-        )
-        grand = sum(b.total for b in buckets)
-        for b in buckets:
-            share = 100.0 * b.total / grand if grand else 0.0
-            label = b.label + (" (partial)" if b.partial else "")
-            table.add_row(Text(label), *numbers(b.total, b.uniques_sum_of_days), pct(share))
+        table = self.query_one("#charts-table", DataTable)
+        fill_series(table, buckets, self.rollup.value, uniques_label(self.rollup, self._package_count()))
         self._set_body("charts-table")
 
     def _breakdown_table(self, top: TopN) -> None:
         what = BREAKDOWN_TITLES[self.view] if self.view != "variable" else "value"
-        table = self._reset_table((what, "downloads", "%"))
-        for label, n, share in top.rows():
-            table.add_row(Text(safe_str(label)), *numbers(n), pct(share))
+        fill_breakdown(self.query_one("#charts-table", DataTable), top, what)
         self._set_body("charts-table")
-
-    def _reset_table(self, columns: tuple[str, ...]) -> DataTable:
-        table = self.query_one("#charts-table", DataTable)
-        table.clear(columns=True)
-        for i, column in enumerate(columns):
-            table.add_column(Text(column, justify="left" if i == 0 else "right"), key=f"c{i}")
-        return table
