@@ -69,7 +69,16 @@ def tmux(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def time_to_marker(command: list[str], marker: re.Pattern[str], env: Mapping[str, str], poll: float) -> float:
-    """Seconds from launch until `marker` is in the pane; the session is killed afterwards."""
+    """Seconds from launch until `marker` is in the pane (one retry when a launch shows nothing:
+    on a shared machine a tmux session now and then dies at birth)."""
+    try:
+        return _time_to_marker(command, marker, env, poll)
+    except RuntimeError as exc:
+        print(f"retrying once: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return _time_to_marker(command, marker, env, poll)
+
+
+def _time_to_marker(command: list[str], marker: re.Pattern[str], env: Mapping[str, str], poll: float) -> float:
     name = f"bench-startup-{os.getpid()}-{time.monotonic_ns()}"
     shell = " ".join(_quote(part) for part in command)
     # -e: a running tmux server starts sessions with its own environment, not the client's.
@@ -87,10 +96,11 @@ def time_to_marker(command: list[str], marker: re.Pattern[str], env: Mapping[str
         raise RuntimeError(f"tmux new-session failed: {result.stderr.strip()}")
     try:
         while True:
-            pane = tmux("capture-pane", "-p", "-t", name).stdout
+            captured = tmux("capture-pane", "-p", "-t", name)
+            pane = captured.stdout
             if marker.search(pane):
                 return time.perf_counter() - started
-            if time.perf_counter() - started > TIMEOUT_S:
+            if captured.returncode != 0 or time.perf_counter() - started > TIMEOUT_S:
                 raise RuntimeError(f"{command[-1]!r}: nothing matched {marker.pattern!r}; the pane showed:\n{pane}")
             time.sleep(poll)
     finally:
