@@ -2,7 +2,11 @@
 
 `n` opens a form that validates as you type (the template path starts with '/', every variable
 the outgoing URL uses is defined by the template path) and previews one example request path and
-the URL it is sent to. `x`/`ctrl+d` deletes the cursor row after a confirmation.
+the URL it is sent to. `ctrl+d` deletes the cursor row after a confirmation.
+
+The columns share the width: the id keeps its full 36 characters from 110 columns up, the
+template path and the outgoing URL split the rest, and a clipped cell ends in "…". The line
+under the table shows the cursor row's route in full (wrapped), however long its URL.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
 from scarf_tui.tui.common.editor_pane import EditorPane
@@ -20,6 +25,10 @@ from scarf_tui.tui.common.fields import FormField
 from scarf_tui.tui.common.form import EditorForm
 from scarf_tui.tui.common.text import safe_text, shown
 from scarf_tui.tui.session import session_of
+
+ID_WIDTH = 36  # a UUID
+NARROW_ID_WIDTH = 13  # below WIDE_PANE: "a63324d6-b39…"
+WIDE_PANE = 110
 
 # A URL that passes every check, to tell template-path problems from outgoing-URL problems.
 _NEUTRAL_URL = "https://example.invalid/"
@@ -96,7 +105,37 @@ class RouteForm(EditorForm[bool, RouteDraft]):
         return True
 
 
+def clipped(text: Text, width: int) -> Text:
+    """`text` cut to `width` cells, ending in "…" when something was cut."""
+    if text.cell_len <= width:
+        return text
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def route_detail(route: Route | None) -> Text:
+    """The cursor row's route in full: template path, outgoing URL, id."""
+    if route is None:
+        return Text("")
+    text = Text("Route ", style="bold")
+    text.append(safe_text(route.template_path))
+    text.append(" → ", style="bold")
+    text.append(safe_text(route.outgoing_url))
+    text.append("  id ", style="dim")
+    text.append_text(safe_text(route.id))
+    return text
+
+
 class RoutesPane(EditorPane[Route]):
+    DEFAULT_CSS = """
+    RoutesPane > .route-detail {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        border-top: solid $panel;
+    }
+    """
     BINDINGS = [
         Binding("n,plus", "new_route", "New route", id="routes.new"),
         Binding("ctrl+d", "delete_route", "Delete", id="routes.delete"),
@@ -125,8 +164,47 @@ class RoutesPane(EditorPane[Route]):
     def row_key(self, item: Route) -> str:
         return str(item.id)
 
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static("", classes="route-detail")
+
+    def column_widths(self) -> tuple[int, int, int]:
+        """Template path, outgoing URL and id widths for the pane's current width."""
+        total = self.size.width or 80
+        id_width = ID_WIDTH if total >= WIDE_PANE else NARROW_ID_WIDTH
+        free = max(20, total - id_width - 2 * len(self.COLUMNS) - 2)  # cell padding, scrollbar
+        template = max(10, free * 2 // 5)
+        return template, free - template, id_width
+
     def cells(self, item: Route) -> Sequence[object]:
-        return (safe_text(item.template_path), safe_text(item.outgoing_url), safe_text(item.id))
+        template, outgoing, id_width = self.column_widths()
+        return (
+            clipped(safe_text(item.template_path), template),
+            clipped(safe_text(item.outgoing_url), outgoing),
+            clipped(safe_text(item.id), id_width),
+        )
+
+    def on_resize(self) -> None:
+        table = self.table
+        for (key, _), width in zip(self.COLUMNS, self.column_widths(), strict=True):
+            column = table.columns[ColumnKey(key)]
+            column.width, column.auto_width = width, False
+        if self.items:
+            self.refresh_rows()
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def refresh_rows(self) -> None:
+        super().refresh_rows()
+        self._show_detail()
+
+    def items_loaded(self) -> None:
+        self.call_after_refresh(self._show_detail)
+
+    def _show_detail(self) -> None:
+        self.query_one(".route-detail", Static).update(route_detail(self.cursor_item()))
 
     def action_new_route(self) -> None:
         if not self.may_write():

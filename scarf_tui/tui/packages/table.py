@@ -15,7 +15,7 @@ from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
-from scarf_tui.analytics import last_n_days_by_package, sparkline
+from scarf_tui.analytics import last_n_days_by_package
 from scarf_tui.api.errors import ExportNotEnabled
 from scarf_tui.api.saved import OFFLINE_NOTHING_SAVED, stale_marker
 from scarf_tui.domain import LibraryType, Package
@@ -23,18 +23,18 @@ from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
 from scarf_tui.tui.common.text import safe, safe_str
 from scarf_tui.tui.packages import actions
+from scarf_tui.tui.packages.trend import CELL_WIDTH, trend_cells, unavailable_cell
 from scarf_tui.tui.session import session_of
 
 TREND_DAYS = 30
-TREND_WIDTH = 10  # characters; each one sums TREND_DAYS / TREND_WIDTH days
 
 COLUMNS = (
-    Column("name", "Name", width=18),
+    Column("name", "Name", width=16),
     Column("type", "Type", width=7),
     Column("owner", "Owner", width=9),
     Column("created", "Created", width=10),
     Column("description", "Description", flex=True),
-    Column("trend", "30 days", width=TREND_WIDTH),
+    Column("trend", "30 days", width=CELL_WIDTH),  # sparkline and total (trend.py)
 )
 TYPE_ORDER = [t.value for t in LibraryType]
 
@@ -62,14 +62,6 @@ def package_row(pkg: Package) -> Row:
         },
         search_text=" ".join(safe_str(s) for s in (pkg.name, pkg.owner, kind)),
     )
-
-
-def downsample(values: list[int], width: int) -> list[int]:
-    """Sum consecutive runs so `values` fits `width` characters."""
-    if len(values) <= width:
-        return values
-    step = -(-len(values) // width)
-    return [sum(values[i : i + step]) for i in range(0, len(values), step)]
 
 
 class PackageTable(ResourceTable):
@@ -187,19 +179,18 @@ class PackageTable(ResourceTable):
 
         failures: list[str] = []
         self.trend_exceptions = {}
+        series: dict[str, list[int]] = {}
         for owner, result in await asyncio.gather(*(fetch(o) for o in owners)):
             if isinstance(result, Exception):
                 failures.append(safe_str(owner))
                 self.trend_exceptions[owner] = result
+                for pkg in owners[owner]:
+                    self.update_cell(pkg.uuid, "trend", unavailable_cell(result), sort_value=-1)
                 continue
-            for pkg in owners[owner]:
-                series = result.get(pkg.uuid, [0] * TREND_DAYS)
-                self.update_cell(
-                    pkg.uuid,
-                    "trend",
-                    Text(sparkline(downsample(series, TREND_WIDTH)), style="green"),
-                    sort_value=sum(series),
-                )
+            series.update({pkg.uuid: result.get(pkg.uuid, [0] * TREND_DAYS) for pkg in owners[owner]})
+        # One scale for every row (trend.py), so packages compare; known only once all are in.
+        for uuid, (cell, total) in trend_cells(series).items():
+            self.update_cell(uuid, "trend", cell, sort_value=total)
         # A one-line notice in the status bar, not a toast: a missing trend is not an error
         # the user must act on (no export access, or an owner we cannot read).
         if any(isinstance(err, ExportNotEnabled) for err in self.trend_exceptions.values()):
