@@ -276,3 +276,18 @@ async def test_a_server_error_on_the_access_list_is_one_sentence():
             "Could not load: pypicloud: the server had an error (500); try again shortly: Internal server error. "
             "Press r to retry."
         )
+
+
+async def test_esc_drops_the_marks_before_leaving():
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.push_screen(PypicloudPackageScreen("acme-sdk", tab="pp-access"))
+        await settle(pilot)
+        pane = s.app.screen.query_one(AccessPane)
+        await press(pilot, "space", "space")
+        assert pane.marked == {"user:grace", "user:viewer"}
+        await press(pilot, "escape")
+        assert pane.marked == set() and isinstance(s.app.screen, PypicloudPackageScreen)
+        await press(pilot, "escape")
+        assert not isinstance(s.app.screen, PypicloudPackageScreen)

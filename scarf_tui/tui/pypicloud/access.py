@@ -1,7 +1,7 @@
 """A pypicloud package's access: users and groups × read/write, toggled with single keys.
 
 `v` toggles read, `w` toggles write on the cursor row, or on every row marked with `space`
-(granted to the rows that lack it, else revoked from all). `n`/`+` grants to a user or group
+(granted to the rows that lack it, else revoked from all); esc drops the marks. `n`/`+` grants to a user or group
 not listed yet. Each edit is validated, confirmed (before → after), sent as one request per
 grant, then re-read. When some grants fail, the failures are listed and stay marked: only what
 failed is still unapplied. (`r` is reload, as everywhere.)
@@ -110,6 +110,18 @@ class AccessPane(SourcePane[AccessRow]):
         if self.marked and not self.not_admin:
             return Text(f"{len(self.marked)} marked: v or w changes all of them.", style="bold")
         return super().status_text()
+
+    def has_layer(self) -> bool:
+        return bool(self.marked) or super().has_layer()
+
+    def action_peel(self) -> None:
+        """esc: the marks (and a listed failure) go first, then the filter, then the screen."""
+        if self.marked:
+            self.marked.clear()
+            self.last_result = None
+            self.refresh_rows()
+        else:
+            super().action_peel()
 
     def targets(self) -> list[AccessRow]:
         if self.marked:
