@@ -96,9 +96,13 @@ class _CountingStream(httpx.AsyncByteStream):
         self._size = 0
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            self._size += len(chunk)
-            yield chunk
+        chunk = b""
+        try:
+            async for chunk in self._inner:
+                self._size += len(chunk)
+                yield chunk
+        finally:
+            del chunk  # no server bytes linger in this frame (a crash dump shows locals)
 
     async def aclose(self) -> None:
         try:
