@@ -113,3 +113,19 @@ async def test_read_only_mode_refuses_grant_changes():
         assert isinstance(s.app.screen, PypicloudPackageScreen)
         assert [n.message for n in s.app._notifications][-1] == _refusal("“Write” (w)")
         assert s.pypi.user_grants["acme-sdk"]["grace"] == {"read", "write"}
+
+
+async def test_the_welcome_screens_demo_serves_pypicloud_and_purldb_too():
+    app = make_app(None, username=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f2")
+        await settle(pilot)
+        assert app.session.service is not None
+        assert app.session.pypicloud is not None and app.session.pypicloud.username == "maintainer"
+        assert app.session.purldb is not None
+        assert app.session.purldb.enabled_for == frozenset({"scarf", "docker", "pypicloud"})
+        app.nav.run_command("pypicloud")
+        await settle(pilot)
+        assert isinstance(app.screen, PypicloudScreen)
+        assert "labkit" in [p.name for p in app.screen.query_one(PackagesPane).items]
