@@ -103,6 +103,33 @@ async def test_hostile_pypicloud_names_stay_literal():
         assert s.app.is_running
 
 
+async def test_hostile_user_and_group_names_stay_literal_in_lists_and_dialogs():
+    from scarf_tui.tui.pypicloud.forms import MembershipDialog
+    from scarf_tui.tui.pypicloud.groups import GroupsPane
+    from scarf_tui.tui.pypicloud.users import UsersPane
+
+    s = sources_app(hostile=True)
+    async with s.app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        s.app.nav.run_command("pypicloud users")
+        await settle(pilot)
+        users = s.app.screen.query_one(UsersPane)
+        names = [users.table.get_row_at(i)[0].plain for i in range(users.table.row_count)]
+        assert HOSTILE_USER in names
+        await press(pilot, "3")
+        groups = s.app.screen.query_one(GroupsPane)
+        row = next(i for i, g in enumerate(groups.items) if g.name == HOSTILE_GROUP)
+        cells = [getattr(c, "plain", c) for c in groups.table.get_row_at(row)]
+        assert cells == [HOSTILE_GROUP, "2", f"{HOSTILE_USER}, viewer"]
+        groups.table.move_cursor(row=row)
+        await press(pilot, "enter")
+        dialog = s.app.screen
+        assert isinstance(dialog, MembershipDialog)
+        assert str(dialog.query_one("#dialog-title", Static).content) == f"Members of {HOSTILE_GROUP}"
+        await press(pilot, "escape")
+        assert s.app.is_running and s.pypi.groups[HOSTILE_GROUP] == [HOSTILE_USER, "viewer"]
+
+
 async def test_read_only_mode_refuses_grant_changes():
     s = sources_app(read_only=True)
     async with s.app.run_test(size=(120, 40)) as pilot:
