@@ -291,3 +291,17 @@ async def test_esc_drops_the_marks_before_leaving():
         assert pane.marked == set() and isinstance(s.app.screen, PypicloudPackageScreen)
         await press(pilot, "escape")
         assert not isinstance(s.app.screen, PypicloudPackageScreen)
+
+
+async def test_the_command_bar_completes_pypicloud_package_names():
+    from scarf_tui.tui.common.command_bar import CommandSuggester
+
+    s = sources_app()
+    async with s.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        s.app.nav.run_command("pypicloud")
+        await settle(pilot)
+        suggester = CommandSuggester(s.app.session.known_names)
+        assert await suggester.get_suggestion("pypicloud lab") == "pypicloud lab-secrets"
+        assert await suggester.get_suggestion("pypicloud gr") == "pypicloud grace-lib"
+        assert await suggester.get_suggestion("pypicloud us") == "pypicloud users"

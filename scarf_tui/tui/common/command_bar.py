@@ -51,6 +51,7 @@ ARGUMENT_KIND: dict[str, str] = {
     "charts": "package",
     "overview": "package",
     "export": "package",
+    "pypicloud": "pypicloud",
     "pixels": "org",
     "collections": "org",
 }

@@ -35,6 +35,10 @@ class PackagesPane(SourcePane[PackageSummary]):
     def row_key(self, item: PackageSummary) -> str:
         return item.name
 
+    def items_loaded(self) -> None:
+        # `:pypicloud ` completes these (and the tab names).
+        self.session.remember_names("pypicloud", ["users", "groups", *(p.name for p in self.items)])
+
     def cells(self, item: PackageSummary) -> Sequence[object]:
         return (
             safe_text(item.name, style="bold"),
