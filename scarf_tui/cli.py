@@ -1,11 +1,12 @@
 """The `scarf-tui` command.
 
     scarf-tui [--demo [--demo-scale N]] [--org NAME] [--user NAME] [--read-only] [--offline]
-              [--api-url URL] [--config PATH]
+              [--api-url URL] [--config PATH] [--log FILE]
     scarf-tui login [--user NAME] [--api-url URL] [--no-verify]
     scarf-tui demo-server [--host 127.0.0.1] [--port 8765] [--faults "latency=0.2,error_rate=0.1"] [--hostile]
                           [--demo-scale N]
     scarf-tui export ...          (scarf_tui/export_cli.py, when present)
+    scarf-tui keys [--format table|toml]   (scarf_tui/keys_cli.py)
 
 Problems the user can fix (config file, API URL, bad arguments) print one line on stderr and
 exit with status 2, never a traceback. Heavy imports (Textual, uvicorn) happen only in the
