@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,7 @@ class Session:
     # The last-known lists (scarf_tui.cache): painted at once, marked stale, then refreshed.
     saved: SavedLists | None = field(default=None, repr=False)
     offline: bool = False  # --offline: browse the saved lists; every write is refused
+    _connecting: Future[ScarfService] | None = field(default=None, init=False, repr=False)
     # Start-up work that waits until the first list is on screen (the other sources connecting).
     after_first_list: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -78,10 +80,10 @@ class Session:
 
     @property
     def api(self) -> ScarfService:
-        """The service, for code that only runs once one exists (built now if it is pending)."""
+        """The service, for code that only runs once one exists. While it is being built (start-up
+        paints first), this waits for it: every screen gets the same one."""
         if self.service is None and self.connect is not None:
-            connect, self.connect = self.connect, None
-            self.service = connect()
+            self._adopt(self._connecting_now().result())
         if self.service is None:
             raise NoService()
         return self.service
@@ -92,9 +94,33 @@ class Session:
         if self.service is None and self.connect is not None:
             import asyncio
 
-            connect, self.connect = self.connect, None
-            self.service = await asyncio.to_thread(connect)
+            self._adopt(await asyncio.wrap_future(self._connecting_now()))
         return self.api
+
+    def _connecting_now(self) -> Future[ScarfService]:
+        """The one build of the service (started on first need, in a thread); a failed build is
+        started again by the next caller (`r` retries)."""
+        if self._connecting is None:
+            import threading
+
+            connect = self.connect
+            built: Future[ScarfService] = Future()
+
+            def run() -> None:
+                try:
+                    built.set_result(connect())  # type: ignore[misc]  # connect is set: see callers
+                except BaseException as exc:  # noqa: BLE001 - handed to every caller waiting for it
+                    self._connecting = None
+                    built.set_exception(exc)
+
+            self._connecting = built
+            threading.Thread(target=run, name="scarf-connect", daemon=True).start()
+        return self._connecting
+
+    def _adopt(self, service: ScarfService) -> None:
+        if self.service is None:
+            self.service = service
+        self.connect = None
 
     def first_list_shown(self) -> None:
         """Run `after_first_list` (once, in a background thread): called by the first list."""

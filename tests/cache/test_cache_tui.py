@@ -4,6 +4,7 @@ is a notice, never a crash."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import threading
 import time
@@ -109,3 +110,29 @@ async def test_a_corrupt_cache_is_a_notice(service, tmp_path: Path) -> None:  # 
         ]
         assert "widget-cli" in names(app)
     assert path.read_bytes().startswith(b'{"format":"scarf-tui-lists"')
+
+
+async def test_every_screen_waits_for_the_one_service(service, demo_store: DemoStore) -> None:  # noqa: ANN001
+    """`--org acme` opens two screens at start-up, each asking for the service while it is
+    still being built (slowly, in a thread): it is built once, and nobody is told "Not
+    connected yet"."""
+    calls: list[int] = []
+
+    def connect():  # noqa: ANN202
+        calls.append(1)
+        time.sleep(0.2)  # a slow build, so the second screen asks while the first one waits
+        return service
+
+    session = Session(settings=Settings(), username="maintainer", today=FIXED_TODAY, connect=connect, org="acme")
+    app = ScarfApp(session)
+    first = asyncio.ensure_future(session.ready_api())  # a build in flight before any screen asks
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert await first is service
+        table = app.screen.query_one(PackageTable)
+        assert table.org == "acme"
+        expected = sorted(p["name"] for p in demo_store.org_packages("acme"))
+        assert sorted(r.item.name for r in table.visible_rows) == expected
+        assert app.screen.organization is not None and app.screen.organization.name == "acme"
+        assert [n.message for n in app._notifications] == []
+    assert calls == [1]
