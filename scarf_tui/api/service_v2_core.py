@@ -16,6 +16,7 @@ What differs from v1 stops here:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -232,9 +233,22 @@ class ScarfServiceV2Core(ScarfService):
         return await self.list_owner_packages(org)
 
     async def list_packages(self) -> list[Package]:
+        """Every owner's list at once (bounded by the client), in owner order; see iter_package_pages."""
+        owners = await self._owners_to_list()
+
+        async def one(name: str) -> list[Package]:
+            try:
+                return [p async for page in self._owner_pages(name) for p in page.items]
+            except (NotFound, AuthError):
+                if name == self.username:
+                    raise
+                return []
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(name)) for name in owners]
         seen: dict[str, Package] = {}
-        async for page in self.iter_package_pages():
-            for package in page.items:
+        for task in tasks:
+            for package in task.result():
                 seen.setdefault(package.uuid, package)
         return list(seen.values())
 
