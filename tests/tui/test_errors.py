@@ -65,7 +65,7 @@ async def test_invalid_json_is_reported_not_raised(demo_store) -> None:
         await service.aclose()
 
 
-async def test_no_export_access_leaves_the_trend_blank_with_a_notice(demo_store) -> None:
+async def test_no_export_access_marks_the_trend_na_with_a_notice(demo_store) -> None:
     import httpx
 
     from scarf_tui.api import make_service
@@ -84,7 +84,8 @@ async def test_no_export_access_leaves_the_trend_blank_with_a_notice(demo_store)
             await settle(pilot)
             table = app.screen.query_one(PackageTable)
             assert table.visible_rows and table.error is None
-            assert all(r.cells["trend"].plain == "" for r in table.visible_rows)
+            # Each cell says why in a few words; the status line says it in full.
+            assert {r.cells["trend"].plain for r in table.visible_rows} == {"n/a: no export"}
             assert "export" in table.trend_notice
             assert "export" in status_text(table)
             assert not any(n.severity == "error" for n in app._notifications)

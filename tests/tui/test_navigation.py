@@ -46,8 +46,9 @@ async def test_sparkline_column_fills_after_the_list(app_factory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = {r.item.name: r for r in package_table(app).visible_rows}
-        trend = rows["widget-cli"].cells["trend"].plain
-        assert len(trend) == 10 and set(trend) <= set("▁▂▃▄▅▆▇█")
+        spark, _, total = rows["widget-cli"].cells["trend"].plain.partition(" ")
+        assert len(spark) == 6 and set(spark) <= set("▁▂▃▄▅▆▇█")
+        assert int(total.strip().replace(",", "")) > 0  # the 30-day total beside it
 
 
 async def test_filter_open_and_switch_tabs(app_factory) -> None:

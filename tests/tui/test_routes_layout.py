@@ -3,6 +3,9 @@ and the line under the table shows the cursor row's route in full."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from textual.widgets import DataTable, Static
 
 from scarf_tui.demo.store import build_demo_store
@@ -34,6 +37,12 @@ def _detail(pane: RoutesPane) -> str:
     return str(pane.query_one(".route-detail", Static).render())
 
 
+def _screen_text(app) -> str:  # noqa: ANN001
+    """The screen as the terminal shows it (the SVG export's text, spaces restored)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
 async def test_at_120_columns_the_id_is_whole_and_the_detail_line_shows_the_route() -> None:
     store = build_demo_store(today=FIXED_TODAY)
     routes = _routes_of(store, "acme-downloads")
@@ -42,7 +51,10 @@ async def test_at_120_columns_the_id_is_whole_and_the_detail_line_shows_the_rout
         pane = await _open_routes(pilot)
         cells = _cells(pane)
         assert sorted(row[2] for row in cells) == sorted(r["id"] for r in routes)
+        screen = _screen_text(app)
         first = next(r for r in routes if r["id"] == cells[0][2])
+        for route in routes:  # whole in its column (and the cursor row's again in the detail line)
+            assert screen.count(route["id"]) == (2 if route is first else 1)
         assert _detail(pane) == f"Route {first['templatePath']} → {first['outgoingUrl']}  id {first['id']}"
 
 
@@ -53,11 +65,12 @@ async def test_at_80_columns_a_long_url_is_clipped_with_an_ellipsis_and_readable
     app = make_app(service_for(store), close_service_on_exit=True)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await _open_routes(pilot)
-        cells = _cells(pane)
-        index = next(i for i, row in enumerate(cells) if long_route["id"].startswith(row[2].rstrip("…")))
-        shown_url = cells[index][1]
-        assert shown_url.endswith("…") and LONG_URL.startswith(shown_url[:-1]) and shown_url != LONG_URL
+        screen = _screen_text(app)
+        assert LONG_URL not in screen
+        shown = re.search(r"https://github\.com/acme/\S*…", screen)
+        assert shown is not None and LONG_URL.startswith(shown.group(0)[:-1])
+        index = next(i for i, row in enumerate(_cells(pane)) if row[2] == long_route["id"])
         pane.query_one(DataTable).focus()
         await press(pilot, "home", *("j",) * index)  # the cursor onto that route
-        assert LONG_URL in _detail(pane).replace("\n", "")
-        assert long_route["id"] in _detail(pane).replace("\n", "")
+        detail = _detail(pane).replace("\n", "")
+        assert LONG_URL in detail and long_route["id"] in detail

@@ -105,12 +105,11 @@ class RouteForm(EditorForm[bool, RouteDraft]):
         return True
 
 
-def clipped(text: Text, width: int) -> Text:
-    """`text` cut to `width` cells, ending in "…" when something was cut."""
-    if text.cell_len <= width:
-        return text
+def clipped(text: Text) -> Text:
+    """`text` drawn on one line, ending in "…" when its column is narrower (the cell keeps the
+    whole value, so a copy or a test reads it in full)."""
     text = text.copy()
-    text.truncate(width, overflow="ellipsis")
+    text.no_wrap, text.overflow = True, "ellipsis"
     return text
 
 
@@ -177,12 +176,7 @@ class RoutesPane(EditorPane[Route]):
         return template, free - template, id_width
 
     def cells(self, item: Route) -> Sequence[object]:
-        template, outgoing, id_width = self.column_widths()
-        return (
-            clipped(safe_text(item.template_path), template),
-            clipped(safe_text(item.outgoing_url), outgoing),
-            clipped(safe_text(item.id), id_width),
-        )
+        return tuple(clipped(safe_text(value)) for value in (item.template_path, item.outgoing_url, item.id))
 
     def on_resize(self) -> None:
         table = self.table
@@ -190,7 +184,7 @@ class RoutesPane(EditorPane[Route]):
             column = table.columns[ColumnKey(key)]
             column.width, column.auto_width = width, False
         if self.items:
-            self.refresh_rows()
+            self.refresh_rows()  # redrawn at the new widths
         self._show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
