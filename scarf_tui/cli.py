@@ -294,8 +294,8 @@ def run_login(args: argparse.Namespace) -> int:
     secret = values["token"] = Token(token)  # registered for redaction before any request
     del text, token  # no local of this frame holds the plain token while the check runs
     username = str(values.get("username") or settings.username or "")
-    if version == "v2" and not username:
-        # API v2 has no "who am I": the token's user is asked for (a second line on stdin).
+    if version == "v2" and not username and not args.no_verify:
+        # API v2 has no "who am I": checking the token needs its user (a second line on stdin).
         if sys.stdin.isatty():
             username = input("Your Scarf username (API v2 cannot tell it from the token): ").strip()
         else:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
@@ -34,7 +33,6 @@ from scarf_tui.api.bodies import (
     split_lines,
 )
 from scarf_tui.api.errors import (
-    AuthError,
     ConnectionFailed,
     InvalidResponse,
     RateLimited,
@@ -44,6 +42,7 @@ from scarf_tui.api.errors import (
     parse_retry_after,
     sanitize,
 )
+from scarf_tui.api.tokens import TokenLike, check_token, reveal_token
 from scarf_tui.api.urls import check_base_url, is_in_process, is_loopback_host
 from scarf_tui.config import DEFAULT_API_URL, Limits
 from scarf_tui.redaction import redact_bytes, register_secret
@@ -62,37 +61,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 MAX_ERROR_BODY = 64 * 1024
 # A stream must deliver at least this much in every stall_seconds (or end).
 STALL_PROGRESS_BYTES = 1024
-
-
-class RevealableToken(Protocol):
-    def reveal(self) -> str: ...
-
-
-TokenLike = str | RevealableToken | None
-
-
-def reveal_token(token: TokenLike) -> str | None:
-    """The token's text, whether it came as a plain str or as config.Token."""
-    if token is None:
-        return None
-    if isinstance(token, str):
-        return token or None
-    value = token.reveal()
-    return value or None
-
-
-# What a token may hold: visible ASCII. Anything else (a line break or space from a bad paste,
-# a non-ASCII letter) cannot travel in a header, and httpx's error about it would quote it.
-_TOKEN_TEXT = re.compile(r"[\x21-\x7e]+")
-
-
-def check_token(secret: str | None) -> None:
-    """AuthError, without the token in it, when the token cannot be sent as a header."""
-    if secret is not None and not _TOKEN_TEXT.fullmatch(secret):
-        raise AuthError(
-            "The API token contains characters no token has (a space, line break, control "
-            "character or non-ASCII letter); copy it again from https://scarf.sh/user-account."
-        )
 
 
 def build_client(

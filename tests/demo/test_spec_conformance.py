@@ -12,9 +12,9 @@ import io
 import json
 from datetime import timedelta
 
-from .test_export import BREAKDOWN_FIELDS  # the fields each breakdown may carry
-
 from scarf_tui.demo.store import DemoStore
+
+from .test_export import BREAKDOWN_FIELDS  # the fields each breakdown may carry
 
 # (required, optional) field names of each v1 object, as the seed's tables list them.
 ORGANIZATION_V1 = ({"name", "description", "billingEmail", "createdAt", "updatedAt"}, {"website"})
