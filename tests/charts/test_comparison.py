@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable
 
 from scarf_tui.analytics import previous_period
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.tui.charts.comparison import PeriodRow, compare_labels, growth_text
 from scarf_tui.tui.charts.range_dialog import preset_range
+from scarf_tui.tui.themes import OUR_THEMES, THEME_16, THEME_NO_COLOR
 
 from .conftest import server_rows, settle
 from .host_app import ChartHostApp
@@ -104,4 +106,20 @@ def test_snapshot_comparison_at_80x24(snap_compare, demo_app, demo_store) -> Non
         await pilot.pause()
 
     app = ChartHostApp.over_demo(demo_app, DEMO_TOKEN, today=demo_store.today)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", [THEME_16, THEME_NO_COLOR])
+def test_snapshot_series_in_16_colours_and_no_color(snap_compare, demo_app, demo_store, theme) -> None:
+    """The header and summary in the terminal's own colours (never red), the two series told apart
+    by their glyphs (the legend too), the footer keys not red."""
+    app = ChartHostApp.over_demo(demo_app, DEMO_TOKEN, today=demo_store.today)
+    for registered in OUR_THEMES:
+        app.register_theme(registered)
+    app.theme = theme
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
