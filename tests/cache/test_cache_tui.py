@@ -136,3 +136,39 @@ async def test_every_screen_waits_for_the_one_service(service, demo_store: DemoS
         assert app.screen.organization is not None and app.screen.organization.name == "acme"
         assert [n.message for n in app._notifications] == []
     assert calls == [1]
+
+
+async def test_saved_organizations_paint_stale_then_refresh(service, tmp_path: Path) -> None:  # noqa: ANN001
+    from scarf_tui.api.saved import SavedOrganization
+    from scarf_tui.domain import Organization
+    from scarf_tui.tui.organizations.list_screen import OrganizationsScreen
+
+    gate = threading.Event()
+
+    def connect():  # noqa: ANN202
+        gate.wait(30)
+        return service
+
+    path = cache_file(URL, "maintainer", tmp_path)
+    old = ListCache(path, api_url=URL, account="maintainer", clock=lambda: time.time() - 2 * 86400 - 60)
+    SavedLists(old).remember_organizations(
+        [SavedOrganization("gone-org", "packages", 3, Organization("gone-org", "Saved", "b@x.example"), None)]
+    )
+    saved = SavedLists(ListCache(path, api_url=URL, account="maintainer"))
+    session = Session(settings=Settings(), username="maintainer", today=FIXED_TODAY, connect=connect, saved=saved)
+    app = ScarfApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        app.nav.open_orgs()
+        await pilot.pause()
+        assert isinstance(app.screen, OrganizationsScreen)
+        table = app.screen.table
+        assert [r.key for r in table.visible_rows] == ["gone-org"]
+        assert str(table.query_one("#status").render()) == "1 of 1 organizations · cached 2 days ago · refreshing…"
+        gate.set()
+        await settle(pilot)
+        names = [r.key for r in table.visible_rows]
+        assert "gone-org" not in names and {"acme", "openlab", "tinytools"} <= set(names)
+        assert "cached" not in str(table.query_one("#status").render())
+    again = SavedLists(ListCache(path, api_url=URL, account="maintainer")).organizations()
+    assert again is not None and {"acme", "openlab", "tinytools"} <= {r.name for r in again.rows}
