@@ -234,8 +234,6 @@ class ScarfServiceV2Core(ScarfService):
 
     async def list_packages(self) -> list[Package]:
         """Every owner's list at once (bounded by the client), in owner order; see iter_package_pages."""
-        owners = await self._owners_to_list()
-
         async def one(name: str) -> list[Package]:
             try:
                 return [p async for page in self._owner_pages(name) for p in page.items]
@@ -244,12 +242,14 @@ class ScarfServiceV2Core(ScarfService):
                     raise
                 return []
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(name)) for name in owners]
+        try:  # the first failure cancels the rest and is raised as itself, not as a group
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(name)) for name in await self._owners_to_list()]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
         seen: dict[str, Package] = {}
-        for task in tasks:
-            for package in task.result():
-                seen.setdefault(package.uuid, package)
+        for package in (p for task in tasks for p in task.result()):
+            seen.setdefault(package.uuid, package)
         return list(seen.values())
 
     async def packages_overview(self, owner: str) -> list[PackageOverview]:
