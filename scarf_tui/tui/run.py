@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scarf_tui.config import Settings
-from scarf_tui.tui.session import Session
 
 if TYPE_CHECKING:
     from scarf_tui.api.saved import SavedLists
     from scarf_tui.api.service import ScarfService
+    from scarf_tui.tui.demo_door import DemoStarting
+    from scarf_tui.tui.session import Session
 
 
 def run_tui(
@@ -42,28 +43,38 @@ def run_tui(
     `offline` browses the saved lists only and refuses every write; `demo_scale` gives the
     demo organization that many packages; `saved` is what `saved_lists_for` found."""
     with contextlib.ExitStack() as stack:
-        session = Session(
-            settings=settings, username=username, org=org, config_path=config_path, offline=offline and not demo
-        )
-        where = str(config_path or "config.toml")
+        # First of all, before Textual loads: the embedded server starts, or (nothing saved to
+        # paint) the service starts building.
+        started: DemoStarting | None = None
+        connect: Callable[[], ScarfService] | None = None
+        offline = offline and not demo
         if demo:
             from scarf_tui.tui.demo_door import start_demo_in_background
 
             started = start_demo_in_background(stack, api_version=api_version or "v2", scale=demo_scale)
+        elif offline or settings.token:
+            user = username or settings.username
+            version = _version(settings, api_version)  # a bad version is refused before the screen
+            saved = saved or saved_lists_for(settings, api_version, user, offline=offline)
+            connect = _connector(settings, version, user, offline=offline)
+            if not offline and not saved.cache.names():
+                connect = _early(connect)  # nothing to paint first: connect now
+        from scarf_tui.tui.session import Session
+
+        session = Session(settings=settings, username=username, org=org, config_path=config_path, offline=offline)
+        where = str(config_path or "config.toml")
+        if started is not None:
+            demo_sources = started.sources
             session.username = started.username
             session.connect = started.service
 
             def sources_ready() -> None:
-                session.pypicloud, session.purldb = started.sources()
+                session.pypicloud, session.purldb = demo_sources()
 
             if not pypicloud_url:
                 _later(session, sources_ready)
-        elif session.offline or settings.token:
-            version = _version(settings, api_version)  # a bad version is refused before the screen
-            session.saved = saved or saved_lists_for(settings, api_version, session.username, offline=session.offline)
-            session.connect = _connector(settings, version, session.username, offline=session.offline)
-            if not session.offline and not session.saved.cache.names():
-                session.connect = _early(session.connect)  # nothing to paint first: connect now
+        elif connect is not None:
+            session.saved, session.connect = saved, connect
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
                 _later(session, lambda: _connect_sources(session, settings, None, where))
