@@ -35,7 +35,12 @@ def read_only_sentence(what: str = "this change") -> str:
 
 
 READ_ONLY_SENTENCE = read_only_sentence()
-OFFLINE_SENTENCE = "Offline: changes are refused (scarf-tui was started with --offline)."
+def offline_sentence(what: str = "this change") -> str:
+    """--offline: names what was refused and how to get writes back."""
+    return f"Offline: {what} was refused. Start scarf-tui without --offline to make changes."
+
+
+OFFLINE_SENTENCE = offline_sentence()
 
 
 class NoService(RuntimeError):
@@ -139,7 +144,8 @@ class Session:
         """The one read-only gate: True (after telling the user what was refused and why) when a
         write must not start."""
         if self.read_only:
-            node.app.notify(OFFLINE_SENTENCE if self.offline else read_only_sentence(what), severity="warning")
+            sentence = offline_sentence(what) if self.offline else read_only_sentence(what)
+            node.app.notify(sentence, severity="warning")
             return True
         return False
 

@@ -80,8 +80,13 @@ async def test_offline_browses_the_saved_list_and_refuses_writes(live_server: st
         assert status(app) == "1 of 1 packages · cached 3 h ago · offline"
         await press(pilot, "n")
         await press(pilot, "ctrl+d")
-        assert [n.message for n in app._notifications] == [OFFLINE_SENTENCE, OFFLINE_SENTENCE]
-        assert OFFLINE_SENTENCE == "Offline: changes are refused (scarf-tui was started with --offline)."
+        assert [n.message for n in app._notifications] == [
+            "Offline: “New” (n) was refused. Start scarf-tui without --offline to make changes.",
+            "Offline: “Delete” (ctrl+d) was refused. Start scarf-tui without --offline to make changes.",
+        ]
+        assert OFFLINE_SENTENCE == (
+            "Offline: this change was refused. Start scarf-tui without --offline to make changes."
+        )
     assert (demo_store.packages, demo_store.permissions) == before
 
 
