@@ -142,7 +142,7 @@ async def test_delete_needs_the_pattern_typed(v2, store):
     app = host(v2)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("ctrl+d")
         dialog = app.screen
         assert isinstance(dialog, TypeToConfirm)
         assert dialog.expected == "acme-labs/tools-*"

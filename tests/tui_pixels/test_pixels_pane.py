@@ -145,7 +145,7 @@ async def test_delete_needs_the_name_typed(v2, store):
     app = host(v2)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("ctrl+d")
         dialog = app.screen
         assert isinstance(dialog, TypeToConfirm)
         assert dialog.expected == "acme-readme"
@@ -165,7 +165,7 @@ async def test_a_refused_delete_keeps_the_dialog_with_the_servers_sentence(v2, s
     store.pixels["tiny"] = Pixel("tiny", "tinytools", "tiny-px", None, "x")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("x", *"tiny-px", "enter")
+        await pilot.press("ctrl+d", *"tiny-px", "enter")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, TypeToConfirm)
@@ -198,7 +198,7 @@ async def test_hostile_pixel_names_stay_literal(v2, store):
         names = [r[0] for r in rows(app.query_one(PixelsPane).table)]
         assert "[@click=app.quit]x[/]" in names
         assert "red bell" in names
-        await pilot.press("x")  # the delete dialog names it literally too
+        await pilot.press("ctrl+d")  # the delete dialog names it literally too
         dialog = app.screen
         assert isinstance(dialog, TypeToConfirm)
         assert dialog.expected == "[@click=app.quit]x[/]"

@@ -33,13 +33,13 @@ class CollectionsPane(OwnerPane[Collection]):
     BINDINGS = [
         Binding("n,plus", "new_collection", "New collection", id="collections.new"),
         Binding("e", "edit_collection", "Edit", id="collections.edit"),
-        Binding("x,ctrl+d", "delete_collection", "Delete", id="collections.delete"),
+        Binding("ctrl+d", "delete_collection", "Delete", id="collections.delete"),
         Binding("r", "refresh", "Reload", id="collections.refresh"),
     ]
     COLUMNS = (("pattern", "pattern"), ("public", "public domain"), ("backend", "backend registry"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_collection", "edit_collection", "delete_collection"})
     EMPTY_TEXT = "No collections yet. Press n to create one."
-    HINT = "n new · e edit pattern and domains · x delete · r reload"
+    HINT = "n new · e edit pattern and domains · ^d delete · r reload"
 
     def title(self) -> Text:
         text = Text("Docker collections · ", style="bold")

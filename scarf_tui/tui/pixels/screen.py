@@ -32,14 +32,14 @@ class PixelsPane(OwnerPane[TrackingPixel]):
     BINDINGS = [
         Binding("n,plus", "new_pixel", "New pixel", id="pixels.new"),
         Binding("e", "edit_pixel", "Edit", id="pixels.edit"),
-        Binding("x,ctrl+d", "delete_pixel", "Delete", id="pixels.delete"),
+        Binding("ctrl+d", "delete_pixel", "Delete", id="pixels.delete"),
         Binding("E", "export_pixel", "Export events", id="pixels.export"),
         Binding("r", "refresh", "Reload", id="pixels.refresh"),
     ]
     COLUMNS = (("name", "name"), ("package", "package"), ("created", "created"), ("id", "id"))
     WRITE_ACTIONS = frozenset({"new_pixel", "edit_pixel", "delete_pixel"})
     EMPTY_TEXT = "No tracking pixels yet. Press n to create one."
-    HINT = "n new · e edit · x delete · E export events · r reload"
+    HINT = "n new · e edit · ^d delete · E export events · r reload"
 
     def title(self) -> Text:
         text = Text("Tracking pixels · ", style="bold")
