@@ -56,6 +56,11 @@ def serve(
             file=sys.stderr,
         )
         print(f"  Bearer tokens: {DEMO_TOKEN!r} (export enabled), {NOEXPORT_TOKEN!r} (no export)", file=sys.stderr)
+        if packages:
+            from scarf_tui.demo.scale import SCALE_MEMBERS, SCALE_ORG
+
+            print(f"  Organization {SCALE_ORG.name!r}: {packages:,} packages, {SCALE_MEMBERS} members "
+                  "(--demo-scale)", file=sys.stderr)
         print(
             f"  pypicloud at {session.origin}/pypicloud (maintainer/demo admin, viewer/viewer), "
             f"PurlDB at {session.origin}/purldb",
