@@ -94,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one("#help-table", DataTable)
         table.add_column("Key", key="key", width=9)
         table.add_column("Action", key="description", width=20)
-        table.add_column("Id (for [keymap])", key="id")
+        table.add_column(Text("Id (for [keymap])"), key="id")  # Text: a str label is markup
         for entry in self.entries:
             style = "" if entry.enabled else "dim"
             table.add_row(

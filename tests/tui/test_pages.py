@@ -43,3 +43,20 @@ async def test_a_big_v2_organization_is_listed_whole_page_by_page() -> None:
         await settle(pilot)
     assert painted[0][0] < len(fleet) and painted[0][1] == f"{painted[0][0]} so far…"
     assert painted[-1] == (len(fleet), "")
+
+
+async def test_the_trend_column_stays_off_for_a_very_big_list_and_says_why() -> None:
+    from scarf_tui.demo.scale import add_scaled_org
+
+    store = build_demo_store(today=FIXED_TODAY)
+    add_scaled_org(store, 2_100)
+    service = make_service(
+        "http://demo.invalid/api", DEMO_TOKEN, transport=httpx.ASGITransport(app=create_app(store)), backoff=0.0,
+    )
+    app = make_app(service, org="atlas", close_service_on_exit=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PackageTable)
+        assert len(table.packages) == 2_100
+        assert table.trend_notice == "30-day trend off above 2,000 packages"
+        assert "30-day trend off above 2,000 packages" in table.extra_status

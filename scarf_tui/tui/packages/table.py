@@ -26,6 +26,7 @@ from scarf_tui.tui.packages import actions
 from scarf_tui.tui.packages.trend import CELL_WIDTH, trend_cells, unavailable_cell
 from scarf_tui.tui.session import session_of
 
+MAX_TREND_PACKAGES = 2_000
 TREND_DAYS = 30
 
 COLUMNS = (
@@ -124,13 +125,16 @@ class PackageTable(ResourceTable):
         try:
             service = await session.ready_api()
             packages: list[Package] = []
-            # Cursor pages (API v2) carry no total: paint each page as it comes, with the count
+            painted = 0
+            # Cursor pages (API v2) carry no total: the first page paints at once, then each time
+            # the list has doubled (repainting every page would cost rows²), with the count
             # marked partial until the last page is in, so sorting and filtering see it all.
             async for page in service.iter_package_pages(owner=self.org):
-                packages = [*packages, *page.items]
-                if not page.done:
+                packages.extend(page.items)
+                if not page.done and (painted == 0 or len(packages) >= 2 * painted):
                     self.stale_notice = page.status
-                    self._show(packages)
+                    self._show(list(packages))
+                    painted = len(packages)
         except Exception as err:  # noqa: BLE001 - any failure becomes the inline error state
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
@@ -161,6 +165,12 @@ class PackageTable(ResourceTable):
     @work(exclusive=True, group="package-table-trends", exit_on_error=False)
     async def _load_trends(self, packages: list[Package]) -> None:
         session = session_of(self)
+        if len(packages) > MAX_TREND_PACKAGES:
+            # One aggregates stream per owner holds every package's rows: for a very big list
+            # that is minutes of download for a column, so it stays off and says why.
+            self.trend_notice = f"30-day trend off above {MAX_TREND_PACKAGES:,} packages"
+            self._update_extra_status()
+            return
         service, today = session.api, session.today
         start, end = today - timedelta(days=TREND_DAYS), today
         owners: dict[str, list[Package]] = defaultdict(list)
