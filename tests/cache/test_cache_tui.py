@@ -53,7 +53,10 @@ async def test_saved_list_paints_stale_then_refreshes(service, demo_store: DemoS
     session = Session(settings=Settings(), username="maintainer", today=FIXED_TODAY, connect=connect, saved=saved)
     app = ScarfApp(session)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        for _ in range(200):  # the server is held back by the gate: wait for the saved list's paint
+            await pilot.pause()
+            if names(app):
+                break
         assert names(app) == ["only-in-the-cache"]
         assert status(app) == "1 of 1 packages · cached 3 h ago · refreshing…"
         gate.set()
