@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -51,6 +53,21 @@ def register_secret(value: str | None) -> None:
             | {s[-EDGE_LENGTH:] for s in secrets}
         )
         _secret_prefixes = tuple(s[:FRAGMENT_LENGTH].encode("utf-8", "replace") for s in secrets)
+
+
+@contextmanager
+def scoped_secrets() -> Iterator[None]:
+    """Secrets registered inside the block are forgotten when it ends. For tests: one test's
+    made-up token must not redact the next test's data (a token "secret-…" would cut the demo's
+    "secret-sauce" package name as a possible truncated token)."""
+    global _secrets, _secret_forms, _secret_bytes, _secret_prefixes, _secret_blocks
+    with _secrets_lock:
+        saved = (_secrets, _secret_forms, _secret_bytes, _secret_prefixes, _secret_blocks)
+    try:
+        yield
+    finally:
+        with _secrets_lock:
+            _secrets, _secret_forms, _secret_bytes, _secret_prefixes, _secret_blocks = saved
 
 
 class Scrubber:
@@ -168,5 +185,6 @@ __all__ = [
     "redact_bytes",
     "redact_json",
     "register_secret",
+    "scoped_secrets",
     "scrubber",
 ]

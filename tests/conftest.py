@@ -15,8 +15,17 @@ from scarf_tui.demo.app import create_app
 from scarf_tui.demo.faults import Faults
 from scarf_tui.demo.server import running_server
 from scarf_tui.demo.store import DemoStore, build_demo_store
+from scarf_tui.redaction import scoped_secrets
 
 FIXED_TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _secrets_stay_in_their_test() -> Iterator[None]:
+    """Tokens a test registers for redaction are forgotten after it (the registry lasts for the
+    process by design), so a made-up token cannot redact later tests' demo data."""
+    with scoped_secrets():
+        yield
 
 
 @pytest.fixture

@@ -211,6 +211,7 @@ def test_the_path_stays_as_sent_so_a_newline_cannot_start_a_line():
 
 def test_a_registered_secret_is_cut_out_also_percent_encoded_and_cut_short():
     register_secret("tok en/with+odd=chars-99")
+    register_secret(SECRET)  # each test registers its own: the registry is scoped per test
     assert loggable_path(b"/x/tok%20en%2Fwith%2Bodd%3Dchars-99/y") == "/x/***/y"
     assert loggable_path(SECRET.encode()[:12] + b"/rest") == "***/rest"
     assert loggable_path(b"/x", secrets=["pa55word"]) == "/x"
