@@ -9,6 +9,7 @@ Dismisses with the path of the last complete export, or None.
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal, cast
@@ -91,6 +92,7 @@ class ExportScreen(ModalScreen[Path | None]):
         end: date | None = None,
         output: str | Path | None = None,
         owner: str | None = None,
+        file_stem: str | None = None,
     ) -> None:
         super().__init__(classes="export-dialog")
         if kind not in ("events", "aggregates"):
@@ -102,6 +104,8 @@ class ExportScreen(ModalScreen[Path | None]):
         self._end = end
         self._output = str(output) if output is not None else ""
         self._owner = owner
+        # The default file name's stem: the package's name when the scope is its id.
+        self._file_stem = file_stem
         self._export_running = False
         self._last_output: Path | None = None
 
@@ -128,11 +132,12 @@ class ExportScreen(ModalScreen[Path | None]):
             with Horizontal(classes="export-row"):
                 with Vertical():
                     yield Label("Start (YYYY-MM-DD, inclusive)")
-                    yield Input(value=start.isoformat(), id="export-start")
+                    # A prefilled date is kept when tabbed into: typing edits it, it does not replace it.
+                    yield Input(value=start.isoformat(), id="export-start", select_on_focus=False)
                     yield Static("", id="export-start-error", classes="field-error")
                 with Vertical():
                     yield Label("End (YYYY-MM-DD, exclusive)")
-                    yield Input(value=end.isoformat(), id="export-end")
+                    yield Input(value=end.isoformat(), id="export-end", select_on_focus=False)
                     yield Static("", id="export-end-error", classes="field-error")
             yield Label("Output file (empty: a name from the scope and dates)")
             yield Input(value=self._output, placeholder="events.csv", id="export-output")
@@ -249,7 +254,8 @@ class ExportScreen(ModalScreen[Path | None]):
         return self._scope_type, scope, start, end, output
 
     def _default_name(self, scope: str, start: date, end: date) -> str:
-        stem = "pixels" if self._scope_type == "pixels" else _file_safe(scope) or self._scope_type
+        named = self._file_stem if self._file_stem and scope == self._scope else scope
+        stem = "pixels" if self._scope_type == "pixels" else _file_safe(named) or self._scope_type
         if self._scope_type == "pixel":
             stem = f"pixel-{stem}"
         if self._scope_type in EVENT_SCOPES:
@@ -315,8 +321,8 @@ class ExportScreen(ModalScreen[Path | None]):
                 )
                 bar.update(total=1, progress=1)
                 self._last_output = output
-                self._status(f"Exported {count:,} aggregate rows to {output}.")
-                self.notify(f"Exported {count:,} aggregate rows to {output}.", markup=False)
+                self._status(f"Exported {count:,} aggregate rows to {output.resolve()}.")
+                self.notify(f"Exported {count:,} aggregate rows to {output.resolve()}.", markup=False)
         except asyncio.CancelledError:
             kept = " The partial file is kept; export again to resume." if scope_type in EVENT_SCOPES else ""
             self._status(f"Cancelled.{kept}", error=True)
@@ -331,7 +337,9 @@ class ExportScreen(ModalScreen[Path | None]):
     def _show_events_result(self, result: EventsExportResult) -> None:
         if result.complete:
             self._last_output = result.output
-            message = f"Exported {result.rows:,} event rows ({result.windows_total} windows) to {result.output}."
+            message = (
+                f"Exported {result.rows:,} event rows ({result.windows_total} windows) to {result.output.resolve()}."
+            )
             self._status(message)
             self.notify(message, markup=False)
             return
@@ -358,7 +366,7 @@ class ExportScreen(ModalScreen[Path | None]):
 def _file_safe(text: str) -> str:
     """A scope name as a file-name stem: letters, digits, dot, dash, underscore."""
     cleaned = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in safe_str(text))
-    return cleaned.strip("-.")[:60]
+    return re.sub(r"\.{2,}", ".", cleaned).strip("-.")[:60]  # no "..": a name, never a path
 
 
 __all__ = ["ExportScreen", "WHAT_OPTIONS"]

@@ -146,7 +146,7 @@ class Navigator:
         if package:
             dialog = ExportScreen("events", package, **dates)
         elif here and (pkg := here.context_package()):
-            dialog = ExportScreen("events", pkg.uuid, **dates)
+            dialog = ExportScreen("events", pkg.uuid, file_stem=pkg.name, **dates)
         elif here and (org := here.context_org()):
             dialog = ExportScreen("aggregates", org, scope_type="org", **dates)
         elif username:

@@ -174,3 +174,30 @@ async def test_a_range_over_max_windows_is_asked_first(live_service, tmp_path):
         await pilot.pause()
         assert "(3 windows)" in status_text(screen)
         assert read_csv(out)[1]
+
+
+async def test_file_name_from_the_package_name_and_dates_kept_when_tabbed_into(live_service, tmp_path, monkeypatch):
+    """The default file is named after the package (made safe: no '/', no '..', no markup), the
+    written path is shown in full, and tabbing into a prefilled date does not wipe it."""
+    monkeypatch.chdir(tmp_path)
+    package = await live_service.get_package(SMALL_NAME)
+    app = make_app(live_service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export(
+            app, pilot,
+            ExportScreen("events", package.uuid, file_stem=f"[b]../{SMALL_NAME}", start=RANGE_START, end=RANGE_END),
+            [],
+        )
+        assert app.focused is screen.query_one("#export-scope", Input)
+        await pilot.press("tab")
+        start = screen.query_one("#export-start", Input)
+        assert app.focused is start
+        await pilot.press("9")
+        assert start.value == f"{RANGE_START.isoformat()}9"  # typed at the end, nothing wiped
+        await pilot.press("backspace", "ctrl+r")
+        await pilot.pause()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        name = f"b-.-{SMALL_NAME}-events-{RANGE_START.isoformat()}-{RANGE_END.isoformat()}.csv"
+        assert (tmp_path / name).exists()
+        assert str(tmp_path / name) in status_text(screen)
