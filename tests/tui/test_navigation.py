@@ -279,3 +279,23 @@ async def test_org_command_for_an_unknown_organization_stays_put(app_factory) ->
         assert "No organization named no-such-org is visible to you." in [n.message for n in app._notifications]
         await press(pilot, "colon", *"org acme", "enter")
         assert crumbs(app) == "scarf › organizations › acme › members"
+
+
+async def test_palette_entries_that_look_alike_show_type_and_owner(app_factory) -> None:
+    """Several packages share a name (widget, widget-cli): each entry names its type and owner."""
+    from textual.command import CommandList, CommandPalette
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"widget")
+        hits = app.screen.query_one(CommandList)
+        for _ in range(200):  # wait for the palette's search to deliver hits
+            if hits.option_count >= 2:
+                break
+            await pilot.pause(0.01)
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("package widget  (docker, acme)" in p for p in prompts), prompts
+        assert any("package widget-cli  (npm, acme)" in p for p in prompts), prompts
