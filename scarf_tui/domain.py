@@ -186,7 +186,7 @@ def breakdown_label(row: AggregateRow) -> str:
     return "total"
 
 
-# The leading columns of the v1 events CSV, in order (seed 000, "Download format").
+# The leading columns of the v1 events CSV, in order (the Scarf API v1 reference, "Download format").
 EVENT_COLUMNS: tuple[str, ...] = (
     "type",
     "package",

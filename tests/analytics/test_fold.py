@@ -1,4 +1,4 @@
-"""analytics.py against small fixtures whose answers were computed by hand (see the comments)."""
+"""scarf_tui.analytics against small fixtures whose answers were computed by hand (see the comments)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""analytics.py stays pure: importable without Textual or httpx."""
+"""scarf_tui.analytics stays pure: importable without Textual or httpx."""
 
 from __future__ import annotations
 

@@ -217,8 +217,8 @@ async def test_event_paths_share_the_seed_header_and_the_date_rules(client, demo
     day = demo_store.today - timedelta(days=2)
     params = {"startDate": day.isoformat(), "endDate": (day + timedelta(days=1)).isoformat()}
     for path in (
-        f"/packages/{uuid}/events/anything.csv",  # seed 000
-        f"/packages/{owner}/{uuid}/events/anything.csv",  # seed 001's v1 path with {ownerName}
+        f"/packages/{uuid}/events/anything.csv",  # the Scarf API v1 reference
+        f"/packages/{owner}/{uuid}/events/anything.csv",  # the later v1 page's path with {ownerName}
         "/pixels/events/anything.csv",
     ):
         answer = await client.get(path, params=params)
