@@ -178,7 +178,8 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     events.add_argument(
         "--owner",
         metavar="NAME",
-        help="with --pixel or --pixels: the user or organization owning the pixels (default: your username)",
+        help="the user or organization owning the package or pixels (API v2 paths are owner-scoped; "
+        "pixels default to your username, a package's owner is found when not given)",
     )
     events.add_argument(
         "--package-type",
@@ -303,8 +304,6 @@ def _check_input(args: argparse.Namespace) -> _Request:
         raise BadInput(problem)
     if args.export_kind == "events" and not getattr(args, "output", None):
         raise BadInput("An events export needs an output file: -o FILE.csv.")
-    if args.export_kind == "events" and getattr(args, "owner", None) and getattr(args, "package", None):
-        raise BadInput("--owner goes with --pixel or --pixels; a package is named by its id or name.")
     files = check_output(args.output, follow_symlink=args.follow_symlink) if getattr(args, "output", None) else None
     return _Request(args.export_kind, start, end, files)
 
@@ -403,7 +402,7 @@ async def _run_events(
                 service, pixel_id=getattr(args, "pixel", None), owner=getattr(args, "owner", None)
             )
         else:
-            scope = await resolve_events_scope(service, args.package, package_type)
+            scope = await resolve_events_scope(service, args.package, package_type, owner=getattr(args, "owner", None))
     except ValidationFailed as error:
         if error.status == 409 and not package_type:
             raise BadInput(f"{str(error).rstrip('.')}. Pick one with --package-type TYPE, or pass the uuid.") from None

@@ -349,17 +349,21 @@ def _discard(files: OutputFiles) -> None:
 class PackageLookup(Protocol):
     """Finding the package an events export is for (ScarfService provides it)."""
 
-    async def get_package(self, id_or_name: str, package_type: str | None = None) -> Package: ...
+    async def get_package(
+        self, id_or_name: str, package_type: str | None = None, owner: str | None = None
+    ) -> Package: ...
 
 
 async def resolve_events_scope(
-    service: PackageLookup, package: str | None, package_type: str | None = None
+    service: PackageLookup, package: str | None, package_type: str | None = None, owner: str | None = None
 ) -> EventsScope:
-    """An EventsScope for ``--package ID-OR-NAME`` or pixels (None). Raises NotFound when the
-    package is unknown, ValidationFailed when the name is shared and no package_type picks one."""
+    """An EventsScope for ``--package ID-OR-NAME`` or pixels (None). ``owner`` scopes the
+    look-up (API v2 paths are owner-scoped; without it the service finds the owner). Raises
+    NotFound when the package is unknown, ValidationFailed when the name is shared and no
+    package_type picks one."""
     if package is None:
         return EventsScope(None, "pixels")
-    found = await service.get_package(package, package_type)
+    found = await service.get_package(package, package_type, owner=owner)
     return EventsScope(found.uuid, found.name)
 
 

@@ -138,13 +138,18 @@ def test_api_v1_refuses_with_a_sentence(cli_env, capsys, monkeypatch, live_serve
     assert not list(cli_env.glob("pixels.csv*"))
 
 
-def test_owner_with_a_package_is_bad_input(cli_env, capsys):
-    code = export_main(events_argv("--demo", "--package", "widget-cli", "--owner", "acme"))
+def test_owner_scopes_a_package_on_v2(cli_env, capsys):
+    """API v2 paths are owner-scoped: --owner names the package's owner; a wrong one is not found."""
+    code = export_main(events_argv("--demo", "--package", "widget-cli", "--owner", "acme", output="w.csv"))
 
-    assert code == EXIT_BAD_INPUT
-    assert capsys.readouterr().err == (
-        "scarf-tui export: error: --owner goes with --pixel or --pixels; a package is named by its id or name.\n"
-    )
+    assert code == EXIT_OK, capsys.readouterr().err
+    header, rows = read_csv(cli_env / "w.csv")
+    assert rows and {r[header.index("package")] for r in rows} <= {"widget-cli"}
+
+    code = export_main(events_argv("--demo", "--package", "widget-cli", "--owner", "openlab", output="x.csv"))
+
+    assert code == EXIT_NOT_FOUND
+    assert not list(cli_env.glob("x.csv*"))
 
 
 def test_pixel_and_pixels_together_is_a_usage_error(cli_env, capsys):
