@@ -85,10 +85,13 @@ class ScarfApp(SessionApp):
             self.nav.open_pypicloud()  # --pypicloud URL: that server first; esc goes back
 
     async def on_unmount(self) -> None:
-        if self._close_service_on_exit and self.session.service is not None:
-            with contextlib.suppress(Exception):  # noqa: BLE001 - closing on exit must not fail the exit
-                await self.session.service.aclose()
-        self.session.resources.close()
+        session = self.session
+        services = [session.service] if self._close_service_on_exit else []
+        for service in (*services, session.pypicloud, session.purldb):
+            if service is not None:
+                with contextlib.suppress(Exception):  # noqa: BLE001 - closing on exit must not fail the exit
+                    await service.aclose()
+        session.resources.close()
 
     def on_service_ready(self, message: ServiceReady) -> None:
         """Switch to a new service (after login or opening the demo) and show the packages."""
