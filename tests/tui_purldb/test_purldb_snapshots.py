@@ -21,7 +21,11 @@ def _then(action: Callable[[Pilot], None]) -> Callable[[Pilot], Awaitable[None]]
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         action(pilot)
-        await settle(pilot)
+        # The version list's first highlight starts the detail read only after the list has
+        # painted: settle again until that second worker is done too (it raced on a busy machine).
+        for _ in range(3):
+            await settle(pilot)
+            await pilot.pause(0.05)
 
     return run_before
 
