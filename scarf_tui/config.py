@@ -6,6 +6,7 @@
     username = "maintainer"            # or SCARF_USERNAME; v1 has no "who am I" endpoint
     orgs = ["acme"]                    # organizations to show
     read_only = false                  # browse with every write disabled
+    concurrency = 8                    # requests sent to the API at once (1-64)
 
     [keymap]
     "permissions.set_admin" = "ctrl+a"     # binding id = keys (comma-separated alternatives)
@@ -113,6 +114,7 @@ class Settings:
     read_only: bool = False
     limits: Limits = field(default_factory=Limits)
     theme: str | None = None  # a Textual theme name (scarf_tui/tui/themes.py); NO_COLOR wins over it
+    concurrency: int | None = None  # requests sent at once; None: scarf_tui.api.http.DEFAULT_CONCURRENCY
     # [pypicloud] and [purldb] as read (repr=False: they can hold a password or API key).
     sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
@@ -135,8 +137,9 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 KNOWN_KEYS = (
     "api_url", "api_version", "token", "username", "orgs", "read_only", "keymap", "limits", "pypicloud", "purldb",
-    "theme",
+    "theme", "concurrency",
 )
+MAX_CONCURRENCY = 64
 # Tables of the other sources, kept as read and checked by scarf_tui.sources.settings; the
 # secret in each is registered for redaction as soon as the file is read.
 SOURCE_TABLES = {"pypicloud": "password", "purldb": "api_key"}
@@ -205,6 +208,11 @@ def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
         settings.limits = _limits_from_table(data["limits"], path)
     if "theme" in data:
         settings.theme = _expect(data["theme"], str, "theme", path, "a theme name").strip() or None
+    if "concurrency" in data:
+        number = _expect(data["concurrency"], int, "concurrency", path, f"a whole number from 1 to {MAX_CONCURRENCY}")
+        if not 1 <= number <= MAX_CONCURRENCY:
+            raise ConfigError(f"In {path}, 'concurrency' must be from 1 to {MAX_CONCURRENCY}, not {number}.")
+        settings.concurrency = number
     for name, secret_key in SOURCE_TABLES.items():
         if name in data:
             table = _expect(data[name], dict, name, path, f"a table ([{name}])")
@@ -365,6 +373,8 @@ def settings_to_table(settings: Settings) -> dict[str, Any]:
         table["limits"] = _plain(settings.limits)
     if settings.theme:
         table["theme"] = settings.theme
+    if settings.concurrency:
+        table["concurrency"] = settings.concurrency
     return table
 
 

@@ -115,9 +115,12 @@ def test_save_tightens_an_existing_world_readable_file(tmp_path: Path) -> None:
         (
             'tokn = "abc"\n',
             "'tokn' is not a known setting "
-            "(known: api_url, api_version, token, username, orgs, read_only, keymap, limits, pypicloud, purldb, theme)",
+            "(known: api_url, api_version, token, username, orgs, read_only, keymap, limits, pypicloud, purldb, theme, "
+            "concurrency)",
         ),
         ('url = "x"\nreadonly = true\n', "'url', 'readonly' are not known settings"),
+        ("concurrency = 0\n", "'concurrency' must be from 1 to 64, not 0"),
+        ('concurrency = "8"\n', "'concurrency' must be a whole number from 1 to 64, not str"),
     ],
 )
 def test_bad_files_give_one_sentence(tmp_path: Path, text: str, fragment: str) -> None:

@@ -49,7 +49,7 @@ from scarf_tui.redaction import redact_bytes, register_secret
 
 USER_AGENT = f"scarf-tui/{__version__}"
 DEFAULT_TIMEOUT = 15.0
-DEFAULT_CONCURRENCY = 6
+DEFAULT_CONCURRENCY = 8  # config.toml's `concurrency` overrides it
 # A Retry-After longer than this is not waited out: the caller gets RateLimited at once.
 MAX_RETRY_AFTER = 30.0
 # Methods that are safe to repeat. POST is retried only when the connection was never made.
@@ -116,7 +116,8 @@ class ApiClient:
         self.backoff = max(0.0, backoff)
         self.max_retry_after = max_retry_after
         self.limits = limits or Limits()
-        self._limit = asyncio.Semaphore(concurrency)
+        self.concurrency = max(1, concurrency)  # public: callers size their own worker pools by it
+        self._limit = asyncio.Semaphore(self.concurrency)
         self._in_process = is_in_process(transport)
         self.host = httpx.URL(self.base_url).host or self.base_url
 

@@ -97,6 +97,11 @@ class ScarfService(ServiceInterface):
         return self._api.base_url
 
     @property
+    def concurrency(self) -> int:
+        """How many requests this service sends at once (config.toml's `concurrency`)."""
+        return self._api.concurrency
+
+    @property
     def capabilities(self) -> Capabilities:
         return V1_CAPABILITIES
 
