@@ -22,6 +22,7 @@ from scarf_tui.demo.common import (
     read_object,
     stream_lines,
 )
+from scarf_tui.demo.routes_v2_rollups import Run, day_run, distinct_visitors
 from scarf_tui.demo.store import DemoStore, DemoUser, Pixel, utc_now_iso
 from scarf_tui.demo.traffic import (
     aggregate_rows,
@@ -285,11 +286,16 @@ def _row_key(row: dict) -> tuple:
 def aggregate_chunks(store: DemoStore, packages: list[dict], start: date, end: date, rollup: str,
                      wanted: set[str]) -> Iterator[list[str]]:
     sums: dict[tuple, dict] = {}
+    runs: dict[str, list[Run]] = {}  # artifact -> its visitors on each day of the period
     current: date | None = None
 
     def flush() -> list[str]:
+        for row in sums.values():  # a period's uniques are counted over it (routes_v2_rollups)
+            if rollup != "daily" and row["breakdown"] == "by-total" and "total_unique" in row:
+                row["total_unique"] = distinct_visitors(runs.get(row["artifact"], []))
         lines = [ndjson_line(row) for row in sums.values()]
         sums.clear()
+        runs.clear()
         return lines
 
     for day in data_days(store.today, start, end):
@@ -303,14 +309,15 @@ def aggregate_chunks(store: DemoStore, packages: list[dict], start: date, end: d
             for row in v2_rows(store, pkg, day):
                 if wanted and row["breakdown"] not in wanted:
                     continue
+                if row["breakdown"] == "by-total" and "total_unique" in row:
+                    visitors = day_run(store, row["artifact"], day, row["total_unique"])
+                    runs.setdefault(row["artifact"], []).append(visitors)
                 key = _row_key(row)
                 if key not in sums:
                     sums[key] = {**row, "date": period.isoformat(), "rollup": rollup}
                     continue
                 into = sums[key]
                 into["total"] += row["total"]
-                if "total_unique" in row:  # a period's uniques: more than any day, less than the sum
-                    into["total_unique"] = max(into["total_unique"], row["total_unique"]) + row["total_unique"] // 2
     if sums:
         yield flush()
 
