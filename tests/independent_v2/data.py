@@ -29,6 +29,7 @@ HOSTILE_NAMES = [
     "long-" + "n" * 200,
 ]
 TYPES = ["docker", "file", "python", "npm", "hackage"]
+CROWDED = "fleet-python-002"
 
 
 def uid(*parts: object) -> str:
@@ -93,7 +94,7 @@ def fleet_names() -> list[tuple[str, str]]:
 def build_store() -> Store:
     s = Store()
     people = [USERNAME, "grace", "linus", "[b]mallory[/b]", "\u202eeve"]
-    people += [f"crew{i:02d}" for i in range(12)]
+    people += [f"crew{i:02d}" for i in range(30)]
     for name in people:
         s.users[name] = {
             "id": uid("user", name),
@@ -130,6 +131,8 @@ def build_store() -> Store:
         perms = {USERNAME: "owner"}
         if rec["owner"] == ORG:
             perms.update({"grace": "admin", "linus": "member", "[b]mallory[/b]": "member"})
+        if rec["name"] == CROWDED:  # more grants than one page of the server holds
+            perms.update({u: "member" for u in people if u.startswith("crew")})
         s.permissions[pid] = perms
         s.domains[pid] = [domain_record(rec, f"{abs(hash_name(rec['name'])) % 10_000}.{rec['owner']}.example")]
         s.routes[pid] = []

@@ -82,9 +82,9 @@ EVENT_COLUMNS = [
 class Faults:
     rate_limit: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (nth request, how many 429s)
     retry_after: str = "0"
-    cut_after: dict[str, int] = field(default_factory=dict)  # path -> bytes sent before the connection drops
+    cut_after: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (nth request, bytes sent)
     html: set[str] = field(default_factory=set)  # path -> 200 text/html
-    echo_token: set[str] = field(default_factory=set)  # path -> 403 whose message quotes the token
+    echo_token: dict[str, int] = field(default_factory=dict)  # path -> status of an error quoting the token
     links: str = "absolute"  # or "relative"
     seen: Counter[str] = field(default_factory=Counter)
     log: list[str] = field(default_factory=list)  # "METHOD path?query" of every request
@@ -118,7 +118,7 @@ def make_app(store: Store | None = None, faults: Faults | None = None) -> Starle
             return Response("<!doctype html><html><body>Maintenance</body></html>", media_type="text/html")
         if path in faults.echo_token:
             msg = f"Token {TOKEN} (Authorization: Bearer {TOKEN}) is not allowed here"
-            return JSONResponse({"code": "not-found", "message": msg}, status_code=403)
+            return JSONResponse({"code": "token-rejected", "message": msg}, status_code=faults.echo_token[path])
         segs = [unquote(s) for s in path.split("/")[2:]]  # after "/v2"
         try:
             return await dispatch(request, segs)
@@ -187,7 +187,9 @@ def make_app(store: Store | None = None, faults: Faults | None = None) -> Starle
         return start, end
 
     def stream(path: str, chunks: Iterator[str], media: str, headers: dict[str, str] | None = None) -> Response:
-        cut = faults.cut_after.get(path)
+        nth, cut = faults.cut_after.get(path, (0, None))
+        if nth != faults.seen[path]:
+            cut = None
 
         async def gen() -> AsyncIterator[bytes]:
             sent = 0
