@@ -32,6 +32,7 @@ class Navigator:
             "org": self._org_command,
             "pkg": self._pkg_command,
             "members": self._members_command,
+            "matrix": self._matrix_command,
             "pypicloud": lambda c: self.open_pypicloud(c.argument),
             "purl": lambda c: self.open_purl(c.argument),
             "pixels": lambda c: self.open_owner_screen("pixels", c.argument),
@@ -97,6 +98,12 @@ class Navigator:
         from scarf_tui.tui.organizations.organization_screen import OrganizationScreen
 
         self.app.push_screen(OrganizationScreen(name, tab=tab))
+
+    def open_access(self, org: str) -> None:
+        """The organization's access matrix (packages × users)."""
+        from scarf_tui.tui.access.screen import AccessScreen
+
+        self.app.push_screen(AccessScreen(org))
 
     def open_owner_screen(self, kind: str, owner: str | None = None) -> None:
         """An owner's tracking pixels or collections (API v2): the named owner, else the
@@ -242,6 +249,35 @@ class Navigator:
             self.open_org(org, tab="members")
         else:
             self.app.notify("Which organization? Type :members ORG.", severity="warning")
+
+    def _matrix_command(self, command: Command) -> None:
+        """`:matrix [ORG]`: the named organization, the one in view, else one to pick."""
+        here = self.here
+        org = command.argument or (here.context_org() if here else None) or self.app.session.org
+        if org:
+            self.open_access(org.strip())
+        else:
+            self.app.run_worker(self._pick_org_for_access(), group="app-resolve", exclusive=True, exit_on_error=False)
+
+    async def _pick_org_for_access(self) -> None:
+        from scarf_tui.tui.common.fields import ChoicePicker
+
+        try:
+            service = await self.app.session.ready_api()
+            orgs = await service.known_organizations(self.app.session.configured_orgs())
+        except ScarfError as err:
+            notify_error(self.app, err)
+            return
+        if not orgs:
+            self.app.notify("No organization is visible to you. Type :matrix ORG.", severity="warning")
+        elif len(orgs) == 1:
+            self.open_access(orgs[0])
+        else:
+            choices = [safe_str(o) for o in orgs]
+            self.app.push_screen(
+                ChoicePicker("Access matrix of which organization?", choices),
+                lambda picked: self.open_access(picked) if picked else None,
+            )
 
     def _tab_command(self, command: Command) -> None:
         """A package tab (overview, perms, routes, domains, charts), or an organization's charts."""

@@ -70,6 +70,7 @@ class OrganizationScreen(TabbedScreen):
         Binding("right_square_bracket", "cycle_tab(1)", "Next tab", show=False, id="organization.next_tab"),
         Binding("e", "edit", "Edit org", id="organization.edit"),
         Binding("n", "new_package", "New package", id="organization.new_package"),
+        Binding("x", "access_matrix", "Access matrix", id="organization.access_matrix"),
     ]
     WRITE_ACTIONS = frozenset({"edit", "new_package"})
 
@@ -187,6 +188,12 @@ class OrganizationScreen(TabbedScreen):
     def _open_package(self, event: ResourceTable.Opened) -> None:
         event.stop()
         self.post_message(OpenPackage(event.item))
+
+    def action_access_matrix(self) -> None:
+        """x: every package × member of this organization, with their levels."""
+        from scarf_tui.tui.access.screen import AccessScreen
+
+        self.app.push_screen(AccessScreen(self.org_name))
 
     # --- writes -------------------------------------------------------------------------------
     def action_edit(self) -> None:

@@ -1,0 +1,1 @@
+"""The organization-wide access matrix: packages × users, each cell a permission level."""

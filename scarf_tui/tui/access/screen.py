@@ -1,0 +1,400 @@
+"""AccessScreen: one organization's packages × users, each cell that user's permission level.
+
+Reading: the packages and members first, then every package's permissions, the service's
+concurrency limit at a time, each row filling in as its answer arrives (leaving the screen
+cancels what is still in flight). Writing: a level key (or `enter` for a list) on the cursor
+cell, or on every cell marked with `space`; the confirmation lists each change (package, user,
+before → after), then one request group per package is sent and those packages are read again,
+so every cell shows what the server holds. Cells whose change did not take stay marked, and
+their sentences are listed under the grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from scarf_tui.domain import Grant, Package
+from scarf_tui.tui.access.grid import AccessGrid
+from scarf_tui.tui.access.load import read_permissions, write_changes
+from scarf_tui.tui.access.model import FAILED, NONE, PENDING, AccessMatrix, Change
+from scarf_tui.tui.common.base_screen import BaseScreen
+from scarf_tui.tui.common.confirm import ConfirmDialog, change_summary
+from scarf_tui.tui.common.errors import WRITE_FAILED, notify_error
+from scarf_tui.tui.common.fields import ChoicePicker
+from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.text import safe_str, safe_text
+from scarf_tui.tui.packages.permissions import LEVEL_KEYS
+
+FAILURES_SHOWN = 5  # sentences listed under the grid; the notification counts the rest
+
+
+class AccessScreen(BaseScreen):
+    CSS_PATH = style_path("access.tcss")
+
+    BINDINGS = [
+        # priority: "/name" typed in one burst must land in the filter, not in the grid.
+        Binding("slash", "filter('packages')", "Filter packages", id="access.filter_packages", priority=True),
+        Binding("u", "filter('users')", "Filter users", id="access.filter_users"),
+        Binding("a", "set_level('admin')", "Admin", id="access.level_admin"),
+        Binding("m", "set_level('member')", "Member", id="access.level_member"),
+        Binding("o", "set_level('owner')", "Owner", id="access.level_owner"),
+        Binding("d", "set_level('default')", "Default", id="access.level_default"),
+        Binding("b", "set_level('blocked')", "Block", id="access.level_blocked"),
+        Binding("ctrl+d", "set_level('none')", "Remove access", id="access.remove"),
+        Binding("enter", "pick_level", "Level…", id="access.pick_level"),
+        Binding("space", "toggle_mark", "Mark", id="access.mark"),
+        Binding("escape", "peel", "Clear", show=False, id="access.peel"),
+    ]
+    WRITE_ACTIONS = frozenset({"set_level", "pick_level", "toggle_mark"})
+
+    def __init__(self, org: str) -> None:
+        super().__init__()
+        self.org = org
+        self.matrix: AccessMatrix | None = None
+        self.writing = False
+        self._status_error: str | None = None
+        self._failures: list[str] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="access-status")
+        yield Static("", id="access-hint")
+        with Horizontal(id="access-filters"):
+            yield Input(placeholder="packages (!text: without it)", id="access-package-filter")
+            yield Input(placeholder="users (!text: without it)", id="access-user-filter")
+        yield AccessGrid(id="access-grid")
+        yield Static("", id="access-cell")
+        yield Static("", id="access-failures")
+
+    def on_mount(self) -> None:
+        self.update_crumbs()
+        self.grid.focus()
+        self.reload()
+
+    @property
+    def grid(self) -> AccessGrid:
+        return self.query_one(AccessGrid)
+
+    # --- BaseScreen ---------------------------------------------------------------------------
+    def crumbs(self) -> list[str]:
+        return ["organizations", self.org, "access"]
+
+    def context_org(self) -> str | None:
+        return self.org
+
+    def context_package(self) -> Package | None:
+        cell = self.grid.cursor_cell()
+        return self.matrix.packages[cell[0]] if self.matrix is not None and cell else None
+
+    def copy_target(self) -> str | None:
+        cell = self.grid.cursor_cell()
+        return self.matrix.users[cell[1]] if self.matrix is not None and cell else self.org
+
+    # --- reading ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="access-load", exit_on_error=False)
+    async def _load(self) -> None:
+        self._show_status(None, loading="reading packages and members…")
+        try:
+            service = await self.session.ready_api()
+            packages = await service.list_org_packages(self.org)
+            members = await service.list_members(self.org)
+        except Exception as err:  # noqa: BLE001 - shown with a retry key, never raised
+            self._show_status(f"Could not load: {self.show_error(err)} Press r to retry.")
+            return
+        packages = sorted(packages, key=lambda p: (safe_str(p.name).casefold(), p.uuid))
+        matrix = AccessMatrix(packages, sorted({m.username for m in members}, key=str.casefold))
+        old = self.matrix
+        if old is not None:
+            matrix.marks = set(old.marks)
+        matrix.filter_packages(self.query_one("#access-package-filter", Input).value)
+        matrix.filter_users(self.query_one("#access-user-filter", Input).value)
+        self.matrix = matrix
+        self.grid.set_matrix(matrix)
+        self._show_status(None)
+        # The rows in view first, then the rest in order.
+        order = list(dict.fromkeys([*matrix.rows, *range(len(packages))]))
+        await read_permissions(service, matrix.packages, order, self._answer_for(matrix))
+        self._show_status(None)
+
+    def _answer_for(self, matrix: AccessMatrix):  # noqa: ANN202 - the callback read_permissions calls
+        def answer(index: int, grants: list[Grant] | None, error: str | None) -> None:
+            if matrix is not self.matrix:
+                return  # a re-read replaced this matrix meanwhile
+            if grants is None:
+                matrix.set_error(index, error or "The permissions could not be read.")
+            elif matrix.set_grants(index, grants):
+                self.grid.relayout()  # a grant named a user the member list did not
+            self.grid.refresh_package(index)
+            self._show_status(self._status_error)
+
+        return answer
+
+    # --- status lines -------------------------------------------------------------------------
+    def _show_status(self, error: str | None, *, loading: str | None = None) -> None:
+        self._status_error = error
+        status = self.query_one("#access-status", Static)
+        status.set_class(bool(error), "-error")
+        if error:
+            status.update(Text(error))
+        elif loading or self.matrix is None:
+            status.update(Text(f"{self.org} · {loading or 'loading…'}"))
+        else:
+            status.update(self.progress_text())
+        self.query_one("#access-hint", Static).update(Text(self.hint(), style="dim"))
+        self._show_cell()
+
+    def progress_text(self) -> Text:
+        matrix = self.matrix
+        assert matrix is not None
+        total, read = len(matrix.packages), matrix.read_count
+        text = safe_text(self.org, style="bold")
+        text.append(f" · {total} packages × {len(matrix.users)} users · ")
+        text.append(f"permissions {read}/{total}" + ("…" if read < total else ""))
+        if matrix.errors:
+            text.append(f" · {len(matrix.errors)} unread (r retries)", style="bold red")
+        if matrix.package_filter or matrix.user_filter:
+            text.append(f" · showing {len(matrix.rows)}×{len(matrix.cols)}", style="bold")
+        return text
+
+    def hint(self) -> str:
+        if self.session.read_only:
+            return "Read-only mode: changes are switched off · / packages · u users · r reload"
+        levels = self.offered_levels()
+        keys = "/".join(key for level, key in LEVEL_KEYS.items() if level in levels)
+        remove = " · ^d none" if NONE in levels else ""
+        return f"{keys} set level{remove} · enter pick · space mark · / packages · u users"
+
+    def _show_cell(self) -> None:
+        line = self.query_one("#access-cell", Static)
+        matrix, cell = self.matrix, self.grid.cursor_cell()
+        if matrix is None or cell is None:
+            line.update(Text("No cells: nothing matches the filters." if matrix else "", style="dim"))
+            return
+        package, user = cell
+        text = Text()
+        if matrix.marks:
+            text.append(f"{len(matrix.marks)} marked (a level key sets all) · ", style="bold")
+        text.append_text(safe_text(matrix.package_name(package), style="bold"))
+        text.append(" × ")
+        text.append_text(safe_text(matrix.users[user], style="bold"))
+        level = matrix.level(package, user)
+        if level == FAILED:
+            text.append(f": not read: {matrix.errors.get(package, '')}", style="red")
+        else:
+            text.append(": " + {PENDING: "reading…", NONE: "no access"}.get(level, level))
+        line.update(text)
+
+    @on(AccessGrid.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._show_cell()
+
+    # --- filters ------------------------------------------------------------------------------
+    def action_filter(self, axis: str) -> None:
+        field = self.query_one(f"#access-{'package' if axis == 'packages' else 'user'}-filter", Input)
+        self.query_one("#access-filters").add_class("-active")
+        field.add_class("-active")
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    @on(Input.Changed)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.matrix is None:
+            return
+        if event.input.id == "access-package-filter":
+            self.matrix.filter_packages(event.value)
+        else:
+            self.matrix.filter_users(event.value)
+        self.grid.relayout()
+        self._show_status(self._status_error)
+
+    @on(Input.Submitted)
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._tidy_filters()
+        self.grid.focus()
+
+    def _tidy_filters(self) -> None:
+        shown = False
+        for field in self.query("#access-filters Input").results(Input):
+            keep = bool(field.value) or field.has_focus
+            field.set_class(keep, "-active")
+            shown = shown or keep
+        self.query_one("#access-filters").set_class(shown, "-active")
+
+    def has_layer(self) -> bool:
+        return bool(self.matrix and self.matrix.marks) or self.query_one("#access-filters").has_class("-active")
+
+    def action_peel(self) -> None:
+        """esc: the marks go first, then the filters, then (the app's esc) the screen."""
+        if self.matrix is not None and self.matrix.marks:
+            self.matrix.marks.clear()
+            self.grid.refresh()
+            self._show_cell()
+            return
+        for field in self.query("#access-filters Input").results(Input):
+            field.value = ""
+        self.query_one("#access-filters").remove_class("-active")
+        for field in self.query("#access-filters Input").results(Input):
+            field.remove_class("-active")
+        self.grid.focus()
+
+    # --- bindings -----------------------------------------------------------------------------
+    def offered_levels(self) -> tuple[str, ...]:
+        service = self.session.service
+        if service is None:
+            return ()
+        capabilities = service.capabilities
+        return (*capabilities.permission_levels, *((NONE,) if capabilities.can_remove_access else ()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action == "peel":
+            return self.has_layer()
+        if isinstance(self.focused, Input):
+            return False  # typing a filter: the keys (even "/") belong to the field
+        if action == "set_level" and parameters and parameters[0] not in self.offered_levels():
+            return False  # a level this API version does not have
+        return True
+
+    # --- writing ------------------------------------------------------------------------------
+    def _targets(self) -> list[tuple[int, str]]:
+        """The marked cells, or the cursor cell when none is marked."""
+        matrix, cell = self.matrix, self.grid.cursor_cell()
+        if matrix is None:
+            return []
+        if matrix.marks:
+            return matrix.marked_cells()
+        return [(cell[0], matrix.users[cell[1]])] if cell else []
+
+    def _may_write(self, what: str) -> bool:
+        if self.session.refuses_write(self, what):
+            return False
+        if self.writing:
+            self.notify("Still saving the previous change.", severity="warning")
+            return False
+        return self.matrix is not None
+
+    def action_toggle_mark(self) -> None:
+        cell = self.grid.cursor_cell()
+        if self.matrix is None or cell is None or not self._may_write("marking cells"):
+            return
+        self.matrix.toggle_mark(*cell)
+        self.grid.refresh()
+        self.grid.move_to(self.grid.row + 1, self.grid.col)
+        self._show_cell()
+
+    def action_pick_level(self) -> None:
+        targets = self._targets()
+        if not targets or self.matrix is None or not self._may_write("this change"):
+            return
+        current = self.matrix.level_by_name(*targets[0]) if len(targets) == 1 else None
+        if len(targets) == 1:
+            who = f"{safe_str(targets[0][1])} on {self.matrix.package_name(targets[0][0])}"
+        else:
+            who = f"{len(targets)} marked cells"
+
+        def picked(level: str | None) -> None:
+            if level:
+                self.action_set_level(level)
+
+        self.app.push_screen(ChoicePicker(f"Level for {who}", list(self.offered_levels()), current), picked)
+
+    def action_set_level(self, level: str) -> None:
+        matrix = self.matrix
+        if matrix is None or not self._may_write("this change"):
+            return
+        targets = self._targets()
+        changes = matrix.changes_to(targets, level)
+        if not changes:
+            unread = [t for t in targets if matrix.level_by_name(*t) in (PENDING, FAILED)]
+            note = "Not read yet: wait for the cell, or press r." if unread else f"Already {level}: nothing to change."
+            self.notify(note, severity="warning" if unread else "information")
+            return
+        bulk = bool(matrix.marks)
+        rows = self.change_rows(changes)
+        title = (
+            f"Set {len(changes)} permissions in {safe_str(self.org)}?" if len(changes) > 1
+            else f"Set {safe_str(changes[0].user)}'s permission on {matrix.package_name(changes[0].package)}?"
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.writing = True
+                self._write(changes, bulk)
+
+        self.app.push_screen(ConfirmDialog(title, rows), confirmed)
+
+    def change_rows(self, changes: Sequence[Change]) -> list[tuple[str, str, str]]:
+        """(package · user, before, after) for the confirmation and the success line."""
+        assert self.matrix is not None
+        name = self.matrix.package_name
+        return [(f"{name(c.package)} · {c.user}", _word(c.before), _word(c.after)) for c in changes]
+
+    @work(exclusive=True, group="access-write", exit_on_error=False)
+    async def _write(self, changes: list[Change], bulk: bool) -> None:
+        matrix = self.matrix
+        assert matrix is not None
+        try:
+            service = self.session.api
+            failures = await write_changes(service, matrix.packages, changes)
+            touched = sorted({c.package for c in changes})
+            # Re-read what the server holds now, whatever happened.
+            service.invalidate()
+            matrix.forget(touched)
+            for package in touched:
+                self.grid.refresh_package(package)
+            await read_permissions(service, matrix.packages, touched, self._answer_for(matrix))
+        finally:
+            self.writing = False
+        unapplied = matrix.settle_marks(changes, mark_failed=bulk)
+        applied = [c for c in changes if c not in unapplied]
+        self.grid.refresh()
+        if applied:
+            self.notify(change_summary(self.change_rows(applied)), markup=False)
+        self._show_failures(unapplied, failures)
+        self._show_status(self._status_error)
+
+    def _show_failures(self, unapplied: list[Change], failures: dict[int, str]) -> None:
+        panel = self.query_one("#access-failures", Static)
+        self._failures = []
+        assert self.matrix is not None
+        for change in unapplied:
+            what, before, after = self.change_rows([change])[0]
+            now = _word(self.matrix.level_by_name(change.package, change.user))
+            why = failures.get(change.package) or f"the server holds {now}."
+            self._failures.append(f"{what}: {before} → {after}: {why}")
+        panel.set_class(bool(self._failures), "-shown")
+        if not self._failures:
+            panel.update("")
+            return
+        head = f"{len(unapplied)} of the changes were not applied"
+        head += " (they stay marked):" if self.matrix.marks else ":"
+        text = Text(head, style="bold")
+        for line in self._failures[:FAILURES_SHOWN]:
+            text.append("\n")
+            text.append_text(safe_text(line))
+        if len(self._failures) > FAILURES_SHOWN:
+            text.append(f"\nand {len(self._failures) - FAILURES_SHOWN} more")
+        panel.update(text)
+        notify_error(self, f"{head} {self._failures[0]}", title=WRITE_FAILED)
+
+    @property
+    def failures(self) -> list[str]:
+        """The sentences under the grid after the last write (tests read them)."""
+        return list(self._failures)
+
+
+def _word(level: str) -> str:
+    return {NONE: "(no access)", PENDING: "(not read)", FAILED: "(not read)"}.get(level, level)
+
