@@ -12,8 +12,10 @@ Two entry points build the same accumulators:
 Two counting rules of the Scarf data are built into the shapes returned here:
 
 - Uniques (`unique_total`, total breakdown only) are unique IPs per package per day. A week or a
-  month of them is only ever a *sum of daily uniques*; `Bucket.uniques_sum_of_days` and
-  `uniques_label()` carry that name so nobody shows it as "unique visitors this month".
+  month of them folded here is only ever a *sum of daily uniques*; `Bucket.uniques_sum_of_days`
+  and `uniques_label()` carry that name so nobody shows it as "unique visitors this month". Only
+  the server can count a week's uniques (API v2 `rollup=weekly|monthly`): `period_uniques` reads
+  those rows and `with_period_uniques` / `AggregateFold.period_uniques` put them on the buckets.
 - One event can carry several template variables, so `variable` totals are grouped per variable
   name and never added across names: there is no "all variables" total anywhere in this module.
 """
@@ -24,6 +26,7 @@ from scarf_tui.analytics.aggregate_fold import AggregateFold, top_n
 from scarf_tui.analytics.folding import Folder, fold_ndjson, fold_rows, fold_rows_async
 from scarf_tui.analytics.model import (
     BREAKDOWNS,
+    SERVER_ROLLUPS,
     AggregateParseError,
     Bucket,
     Comparison,
@@ -33,7 +36,16 @@ from scarf_tui.analytics.model import (
     percent,
     uniques_label,
 )
-from scarf_tui.analytics.periods import bucket_end, bucket_start, compare_periods, previous_period, rollup
+from scarf_tui.analytics.periods import (
+    bucket_end,
+    bucket_start,
+    compare_periods,
+    period_uniques,
+    period_uniques_async,
+    previous_period,
+    rollup,
+    with_period_uniques,
+)
 from scarf_tui.analytics.sparkline import SPARK_CHARS, last_n_days_by_package, sparkline
 
 __all__ = [
@@ -44,6 +56,7 @@ __all__ = [
     "Comparison",
     "Folder",
     "Rollup",
+    "SERVER_ROLLUPS",
     "SPARK_CHARS",
     "TopN",
     "bucket_end",
@@ -54,10 +67,13 @@ __all__ = [
     "fold_rows_async",
     "growth_pct",
     "percent",
+    "period_uniques",
+    "period_uniques_async",
     "last_n_days_by_package",
     "previous_period",
     "rollup",
     "sparkline",
+    "with_period_uniques",
     "top_n",
     "uniques_label",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from scarf_tui.analytics.model import Bucket, Comparison, Rollup, TopN
-from scarf_tui.analytics.periods import compare_periods, rollup
+from scarf_tui.analytics.periods import compare_periods, rollup, with_period_uniques
 
 
 @dataclass(slots=True)
@@ -28,6 +28,8 @@ class AggregateFold:
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)  # not `variable`
     variables: dict[str, dict[str, int]] = field(default_factory=dict)  # name -> value -> total
     unknown_breakdowns: dict[str, int] = field(default_factory=dict)  # rows per unknown kind
+    # Server-counted uniques per bucket start, per rollup unit (API v2; see with_period_uniques).
+    period_uniques: dict[Rollup, dict[date, int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -38,7 +40,13 @@ class AggregateFold:
         return not self.rows
 
     def series(self, unit: Rollup | str = Rollup.DAY) -> list[Bucket]:
-        return rollup(self.daily_totals, self.daily_uniques, unit, self.start, self.end)
+        buckets = rollup(self.daily_totals, self.daily_uniques, unit, self.start, self.end)
+        counted = self.period_uniques.get(Rollup(unit))
+        return buckets if counted is None else with_period_uniques(buckets, counted)
+
+    def counts_uniques(self, unit: Rollup | str) -> bool:
+        """True when the server counted this unit's uniques (so they are not sums of days)."""
+        return Rollup(unit) in self.period_uniques
 
     def package_series(self, package: str, unit: Rollup | str = Rollup.DAY) -> list[Bucket]:
         return rollup(

@@ -38,12 +38,17 @@ class Rollup(StrEnum):
     MONTH = "month"
 
 
-def uniques_label(unit: Rollup | str, packages: int = 1) -> str:
-    """How to name the uniques column/line: only one package on one day has real uniques.
+# The API v2 `rollup` parameter that makes the server count uniques over each bucket.
+SERVER_ROLLUPS: dict[Rollup, str] = {Rollup.DAY: "daily", Rollup.WEEK: "weekly", Rollup.MONTH: "monthly"}
 
-    Uniques are counted per package per day, so adding them over days or over packages gives
-    an upper bound (one client fetching two packages, or on two days, counts twice)."""
-    if Rollup(unit) is not Rollup.DAY:
+
+def uniques_label(unit: Rollup | str, packages: int = 1, *, counted: bool = False) -> str:
+    """How to name the uniques column/line: only one package over one bucket has real uniques.
+
+    Uniques are counted per package per day (per week or month when the server rolled them up:
+    ``counted``), so adding them over days or over packages gives an upper bound (one client
+    fetching two packages, or on two days, counts twice)."""
+    if Rollup(unit) is not Rollup.DAY and not counted:
         return "sum of daily uniques"
     return "uniques" if packages <= 1 else "sum of package uniques"
 
@@ -64,6 +69,13 @@ class Bucket:
     total: int
     uniques_sum_of_days: int  # per-day uniques added up; NOT unique visitors over the bucket
     days: int
+    # Unique visitors over the bucket as the server counted them (API v2 rollups), else None.
+    period_uniques: int | None = None
+
+    @property
+    def uniques(self) -> int:
+        """The uniques to show: the server's count over the bucket when there is one."""
+        return self.uniques_sum_of_days if self.period_uniques is None else self.period_uniques
 
     @property
     def label(self) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 
 from scarf_tui.analytics.model import Bucket, Comparison, Rollup, growth_pct, previous_period
+from scarf_tui.domain import AggregateRow
 
 # ---------------------------------------------------------------------------------------------
 # Dates: rollups and period comparison
@@ -59,6 +61,29 @@ def rollup(
         buckets.append(Bucket(unit, b_start, b_end, total, unique, (stop - cursor).days))
         cursor = stop
     return buckets
+
+
+def period_uniques(rows: Iterable[AggregateRow], unit: Rollup | str, package: str | None = None) -> dict[date, int]:
+    """Bucket start -> the uniques of the server's rollup rows (breakdown total) of that bucket,
+    added over packages (exact for one package), only ``package``'s when given."""
+    unit = Rollup(unit)
+    out: dict[date, int] = {}
+    for row in rows:
+        if row.breakdown == "total" and row.unique_total is not None and package in (None, row.package):
+            start = bucket_start(row.date, unit)
+            out[start] = out.get(start, 0) + row.unique_total
+    return out
+
+
+async def period_uniques_async(
+    rows: AsyncIterable[AggregateRow], unit: Rollup | str, package: str | None = None
+) -> dict[date, int]:
+    return period_uniques([row async for row in rows], unit, package)
+
+
+def with_period_uniques(buckets: Iterable[Bucket], counted: Mapping[date, int]) -> list[Bucket]:
+    """The buckets with the server's count of uniques over each (0 where it sent none)."""
+    return [replace(b, period_uniques=counted.get(b.start, 0)) for b in buckets]
 
 
 def compare_periods(daily_totals: Mapping[date, int], start: date, end: date) -> Comparison:

@@ -5,7 +5,8 @@ by `scarf_tui.analytics` as they arrive (the pane shows how many rows came so fa
 drawn: the time series (day/week/month) with plotext, the top-N of a breakdown as text bars
 (bars.py: plotext cannot measure wide labels), or the same numbers as a table (tables.py).
 After the range is drawn, the previous period of equal length is fetched for the growth figure
-in the header and the period comparison (comparison.py).
+in the header and the period comparison (comparison.py). Weekly and monthly uniques come from
+the server where the API version counts them (v2; rollups.py), else are sums of days.
 
 Keys (each binding has an id, so config.toml can remap it): v view, u day/week/month,
 l table, c period comparison, R date range, r reload.
@@ -38,8 +39,9 @@ from scarf_tui.analytics import (
 from scarf_tui.api.errors import ScarfError
 from scarf_tui.tui.charts.bars import ChartBars
 from scarf_tui.tui.charts.comparison import comparison_rows, comparison_title, fill_comparison
-from scarf_tui.tui.charts.format import compact, format_growth, nice_ticks, tick_label, tick_positions
+from scarf_tui.tui.charts.format import format_growth
 from scarf_tui.tui.charts.loading import failure_sentence, fold_range
+from scarf_tui.tui.charts.plot import draw_series
 from scarf_tui.tui.charts.range_dialog import (
     DEFAULT_PRESET,
     PRESETS,
@@ -47,7 +49,8 @@ from scarf_tui.tui.charts.range_dialog import (
     DateRange,
     preset_range,
 )
-from scarf_tui.tui.charts.tables import fill_breakdown, fill_series
+from scarf_tui.tui.charts.rollups import Key, RollupCache, server_counts
+from scarf_tui.tui.charts.tables import BREAKDOWN_TITLES, fill_breakdown, fill_series
 from scarf_tui.tui.common.fields import ChoicePicker
 from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.styles import read_style
@@ -56,15 +59,6 @@ from scarf_tui.tui.session import session_of
 
 TOP_N = 10
 
-BREAKDOWN_TITLES: dict[str, str] = {
-    "company": "company",
-    "cloud_provider": "cloud provider",
-    "country": "country",
-    "platform": "platform",
-    "version": "version",
-    "client": "client",
-    "variable": "variable",
-}
 SERIES = "series"
 
 ROLLUP_ORDER = (Rollup.DAY, Rollup.WEEK, Rollup.MONTH)
@@ -123,6 +117,7 @@ class ChartPane(Vertical, can_focus=True):
         self.state = "idle"  # idle | loading | ready | empty | error
         self.message = ""
         self._variable_index = 0
+        self.rollups = RollupCache()  # API v2: the server's weekly/monthly uniques per range
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -215,6 +210,7 @@ class ChartPane(Vertical, can_focus=True):
         self.app.push_screen(ChoicePicker("Date range", [*PRESETS, CUSTOM_RANGE], current), picked)
 
     def action_reload(self) -> None:
+        self.rollups.clear()
         self.load()
 
     def set_range(self, new_range: DateRange) -> None:
@@ -286,6 +282,28 @@ class ChartPane(Vertical, can_focus=True):
         if self.comparing:
             self.redraw()
 
+    def _server_uniques_ready(self, fold: AggregateFold) -> bool:
+        """True when the series can be drawn (days, API v1, or the server's count is in);
+        else the body says it is loading (asked for once) or why it failed."""
+        rng, unit = self.date_range, self.rollup
+        if not server_counts(session_of(self).api, unit):
+            return True
+        key = (rng.start, rng.end, unit)
+        if (counted := self.rollups.counted.get(key)) is not None:
+            fold.period_uniques[unit] = counted
+            return True
+        self._subheader(f"Downloads per {unit.value}")
+        self._set_body("charts-message", Text(self.rollups.message(key, rng.describe())))
+        if self.rollups.should_load(key):
+            self._load_rollup(key)
+        return False
+
+    @work(exclusive=True, group="charts-rollup", exit_on_error=False)
+    async def _load_rollup(self, key: Key) -> None:
+        await self.rollups.load(session_of(self).api, self.scope_name, self.package_uuid, key)
+        if (self.date_range.start, self.date_range.end, self.rollup) == key:
+            self.redraw()
+
     async def _fold(self, start: date, end: date, *, progress: bool) -> AggregateFold:
         def received(rows: int) -> None:
             self.rows_received = rows
@@ -313,10 +331,8 @@ class ChartPane(Vertical, can_focus=True):
 
     def _show_progress(self) -> None:
         self.query_one("#charts-subheader", Static).update(Text(""))
-        self._set_body(
-            "charts-message",
-            Text(f"Loading downloads for {self.date_range.describe()} … {self.rows_received:,} rows received"),
-        )
+        rows = f"{self.rows_received:,} rows received"
+        self._set_body("charts-message", Text(f"Loading downloads for {self.date_range.describe()} … {rows}"))
 
     def _show_message(self, state: str, message: str) -> None:
         self.state = state
@@ -329,6 +345,10 @@ class ChartPane(Vertical, can_focus=True):
         if message is not None:
             self.query_one("#charts-message", Static).update(message)
         self.query_one("#charts-body", ContentSwitcher).current = which
+
+    def _uniques_label(self) -> str:
+        counted = self.fold is not None and self.fold.counts_uniques(self.rollup)
+        return uniques_label(self.rollup, self._package_count(), counted=counted)
 
     def _package_count(self) -> int:
         """How many packages the uniques were added over (1 when scoped to one package)."""
@@ -345,13 +365,12 @@ class ChartPane(Vertical, can_focus=True):
             self._draw_comparison(fold)
             return
         if self.view == SERIES:
+            if not self._server_uniques_ready(fold):
+                return
             buckets = fold.series(self.rollup)
             partial = [b.label for b in buckets if b.partial]
             note = f" · {' and '.join(partial)} partial" if partial else ""
-            self._subheader(
-                f"Downloads per {self.rollup.value} · total and "
-                f"{uniques_label(self.rollup, self._package_count())}{note}",
-            )
+            self._subheader(f"Downloads per {self.rollup.value} · total and {self._uniques_label()}{note}")
             if self.show_table:
                 self._series_table(buckets)
             else:
@@ -406,31 +425,16 @@ class ChartPane(Vertical, can_focus=True):
         self.query_one("#charts-subheader", Static).update(Text(text))
 
     def _series_plot(self, buckets: list[Bucket]) -> None:
-        plot = self.query_one("#charts-plot", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
-        xs = list(range(1, len(buckets) + 1))
-        plt.plot(xs, [b.total for b in buckets], label="total", marker="braille")
-        uniques = [b.uniques_sum_of_days for b in buckets]
-        # A different glyph per series, so the legend reads without colour (NO_COLOR, 16 colours).
-        plt.plot(xs, uniques, label=uniques_label(self.rollup, self._package_count()), marker="dot")
-        ticks = tick_positions(len(buckets), 6)
-        plt.xticks([xs[i] for i in ticks], [tick_label(buckets[i]) for i in ticks])
-        top = max((max(b.total, b.uniques_sum_of_days) for b in buckets), default=0)
-        y_ticks = nice_ticks(top)
-        plt.yticks([float(v) for v in y_ticks], [compact(v) for v in y_ticks])
-        plt.ylim(0, y_ticks[-1])
-        plot.refresh()
+        draw_series(self.query_one("#charts-plot", PlotextPlot), buckets, self._uniques_label())
         self._set_body("charts-plot")
 
-    def _breakdown_plot(self, top: TopN) -> None:
-        # Text bars, not plotext: plotext measures labels with len(), which breaks on wide text.
+    def _breakdown_plot(self, top: TopN) -> None:  # text bars: plotext measures labels with len()
         self.query_one("#charts-bars", ChartBars).set_rows(top.rows(), other_last=bool(top.other_labels))
         self._set_body("charts-bars")
 
     def _series_table(self, buckets: list[Bucket]) -> None:
         table = self.query_one("#charts-table", DataTable)
-        fill_series(table, buckets, self.rollup.value, uniques_label(self.rollup, self._package_count()))
+        fill_series(table, buckets, self.rollup.value, self._uniques_label())
         self._set_body("charts-table")
 
     def _breakdown_table(self, top: TopN) -> None:

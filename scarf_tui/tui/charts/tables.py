@@ -10,6 +10,16 @@ from scarf_tui.analytics import Bucket, TopN
 from scarf_tui.tui.charts.format import numbers, pct
 from scarf_tui.tui.common.text import safe_str
 
+BREAKDOWN_TITLES: dict[str, str] = {
+    "company": "company",
+    "cloud_provider": "cloud provider",
+    "country": "country",
+    "platform": "platform",
+    "version": "version",
+    "client": "client",
+    "variable": "variable",
+}
+
 
 def reset_table(table: DataTable, columns: tuple[str, ...]) -> DataTable:
     """Clear `table` and give it `columns`: the first left-aligned, the rest right-aligned."""
@@ -25,7 +35,7 @@ def fill_series(table: DataTable, buckets: list[Bucket], unit: str, uniques: str
     for b in buckets:
         share = 100.0 * b.total / grand if grand else 0.0
         label = b.label + (" (partial)" if b.partial else "")
-        table.add_row(Text(label), *numbers(b.total, b.uniques_sum_of_days), pct(share))
+        table.add_row(Text(label), *numbers(b.total, b.uniques), pct(share))
 
 
 def fill_breakdown(table: DataTable, top: TopN, what: str) -> None:
