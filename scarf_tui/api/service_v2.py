@@ -5,17 +5,21 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
 from scarf_tui.api import v2
-from scarf_tui.api.errors import ValidationFailed
+from scarf_tui.api.errors import ScarfError, ValidationFailed
 from scarf_tui.api.models import Collection, CollectionDraft, Page, SearchHit, TrackingPixel, TrackingPixelDraft
 from scarf_tui.api.service import _q, _seg, answer_as
 from scarf_tui.api.service_v2_core import ScarfServiceV2Core, _dates, _newest
 from scarf_tui.api.v1 import parse_one
 from scarf_tui.domain import AggregateRow, Event
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 class ScarfServiceV2(ScarfServiceV2Core):
@@ -130,11 +134,34 @@ class ScarfServiceV2(ScarfServiceV2Core):
         params: list[tuple[str, str]] = [*_dates(start, end).items(), ("rollup", rollup)]
         params += [("breakdown", b) for b in v2.breakdown_params(list(breakdowns or ()))]
         query: Any = params  # httpx sends a list of pairs as repeated parameters (form, explode)
-        return self._ndjson_rows(
+        rows = self._ndjson_rows(
             f"/v2/packages/{_seg(owner)}/aggregates", query, start, end,
             owner=f"owner {_q(owner)}", label=f"aggregates of {_q(owner)}",
             reshape=v2.aggregate_v2_to_v1_shape, date_field="end_date",
         )
+        return self._artifacts_as_ids(owner, rows)
+
+    async def _artifacts_as_ids(self, owner: str, rows: AsyncIterator[AggregateRow]) -> AsyncIterator[AggregateRow]:
+        """The spec types ``artifact`` as a bare string: a server naming the package there (its
+        name, or owner/name) instead of its id still has its rows matched to that package's id,
+        which is what the folds key on. The owner's list is read only when an artifact is not
+        shaped like an id; a name two packages share stays as sent."""
+        ids: dict[str, str] | None = None
+        async for row in rows:
+            if _UUID.fullmatch(row.package) is None:
+                if ids is None:
+                    try:
+                        packages = await self.list_owner_packages(owner)
+                    except ScarfError:
+                        packages = []
+                    names = Counter(p.name for p in packages)
+                    ids = {}
+                    for p in packages:
+                        if names[p.name] == 1:
+                            ids.setdefault(p.name, p.uuid)
+                            ids.setdefault(f"{p.owner}/{p.name}", p.uuid)
+                row.package = ids.get(row.package, row.package)
+            yield row
 
     def org_aggregates(self, org: str, start: date, end: date) -> AsyncIterator[AggregateRow]:
         return self.owner_aggregates(org, start, end)
