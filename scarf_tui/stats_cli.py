@@ -6,8 +6,10 @@
 
 The rows come from the same aggregates stream and the same fold (scarf_tui.analytics.Folder)
 as the charts pane, over the same range ([today - N days, today), end exclusive), so the numbers
-are the pane's. A package is read from its owner's aggregates, filtered to its uuid, the way the
-package screen's charts do it: its owner is a user when that is you, else an organization.
+are the pane's; like the pane, weekly and monthly uniques are the server's own count on API v2
+(one rollup request) and sums of daily uniques on v1. A package is read from its owner's
+aggregates, filtered to its uuid, the way the package screen's charts do it: its owner is a
+user when that is you, else an organization.
 
 `table` is drawn with Rich when stdout is a terminal and as plain aligned text otherwise.
 Server text (company names, versions, ...) is printed literally, without control characters.
@@ -154,7 +156,7 @@ def parse_request(args: argparse.Namespace, today: date | None = None) -> StatsR
 
 async def compute_stats(service: Any, request: StatsRequest, username: str | None, owner: str | None = None) -> Stats:
     """Fold the range (and the previous one with --compare) exactly as the charts pane does."""
-    from scarf_tui.analytics import Folder, previous_period
+    from scarf_tui.analytics import SERVER_ROLLUPS, Folder, Rollup, period_uniques_async, previous_period
     from scarf_tui.api.errors import ValidationFailed
 
     package_uuid: str | None = None
@@ -195,6 +197,12 @@ async def compute_stats(service: Any, request: StatsRequest, username: str | Non
         return folder.result(start, end)
 
     current = await fold(request.start, request.end)
+    unit = Rollup(request.rollup)
+    if request.by is None and unit is not Rollup.DAY and SERVER_ROLLUPS[unit] in service.capabilities.aggregate_rollups:
+        # API v2 counts a week's (month's) uniques itself; adding the days up would overcount.
+        rows = service.owner_aggregates(scope_name, request.start, request.end, rollup=SERVER_ROLLUPS[unit],
+                                        breakdowns=["total"])
+        current.period_uniques[unit] = await period_uniques_async(rows, unit, package_uuid)
     previous = await fold(*previous_period(request.start, request.end)) if request.compare else None
     packages = 1 if package_uuid else max(1, len(current.package_totals))
     return Stats(request, scope, current, previous, packages, meta)
@@ -265,6 +273,7 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Any, str | None]]:
         return
     from scarf_tui.api import make_service
     from scarf_tui.api.http import check_base_url, reveal_token
+    from scarf_tui.api.version import choose_version
     from scarf_tui.config import ConfigError, load_settings
 
     try:
@@ -275,7 +284,11 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Any, str | None]]:
     token = reveal_token(settings.token)
     if not token:
         raise _NoToken("No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo).")
-    yield make_service(base_url, token), getattr(args, "user", None) or settings.username
+    username = getattr(args, "user", None) or settings.username
+    # API v2 scopes packages by owner and has no "who am I": the service needs the username.
+    version = choose_version(base_url, flag=getattr(args, "api", None), config_value=settings.api_version)
+    service = make_service(base_url, token, api_version=version, username=username, orgs=list(settings.orgs or ()))
+    yield service, username
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -57,9 +57,10 @@ def table_rows(stats: Stats) -> tuple[list[str], list[list[Any]], list[Any] | No
     req, fold = stats.request, stats.fold
     prev = stats.previous
     if req.by is None:
-        header = ["period", "downloads", uniques_label(req.rollup, stats.packages)]
+        counted = fold.counts_uniques(req.rollup)
+        header = ["period", "downloads", uniques_label(req.rollup, stats.packages, counted=counted)]
         buckets = fold.series(req.rollup)
-        rows = [[b.label, b.total, b.uniques_sum_of_days] for b in buckets]
+        rows = [[b.label, b.total, b.uniques] for b in buckets]  # the server's count per bucket on API v2
         # --compare puts the previous period in the summary (buckets of two periods don't pair up).
         return header, rows, ["Total", fold.total, None]
     if req.by == "variable":
