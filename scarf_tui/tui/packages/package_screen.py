@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from scarf_tui.domain import LibraryType, Package
+from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.messages import GoBack
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.tabbed_screen import TabbedScreen
@@ -69,7 +70,7 @@ class Overview(VerticalScroll):
         yield Grid(id="fields")
         yield Static("", id="long-description")
 
-    def show(self, pkg: Package) -> None:
+    def show(self, pkg: Package, domains: Text | None = None) -> None:
         grid = self.query_one("#fields", Grid)
         grid.remove_children()
         fields: list[tuple[str, Text]] = [
@@ -81,6 +82,8 @@ class Overview(VerticalScroll):
             ("Website", safe(pkg.website) if pkg.website else Text("(none)", style="dim")),
             ("Created", Text(format_when(pkg.created_at))),
         ]
+        if domains is not None:  # API v2's packages overview (PackageScreen._read_domains)
+            fields.append(("Domains", domains))
         widgets: list[Widget] = []
         for label, value in fields:
             widgets.append(Static(label, classes="label"))
@@ -116,6 +119,7 @@ class PackageScreen(TabbedScreen):
         self.package = package
         self.initial_tab = tab if tab in dict(TABS) and tab_available(tab, package.library_type) else "overview"
         self._mounted_panes: set[str] = {"overview"}
+        self.domains: Text | None = None  # the overview's Domains line, once read (API v2)
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(initial=self.initial_tab, id="tabs"):
@@ -233,15 +237,32 @@ class PackageScreen(TabbedScreen):
             )
             return
         self.package = pkg
-        self.query_one(Overview).show(pkg)
+        self.query_one(Overview).show(pkg, self.domains)
         self.update_crumbs()
+        self._read_domains(pkg)
+
+    @work(exclusive=True, group="package-domains", exit_on_error=False)
+    async def _read_domains(self, pkg: Package) -> None:
+        """The overview's Domains line, from the owner's overview (API v2; the package list has
+        usually read it already, and the service keeps it). v1 has none: no line."""
+        service = self.session.api
+        if not service.capabilities.overview:
+            return
+        try:
+            found = [o for o in await service.packages_overview(pkg.owner) if o.package.uuid == pkg.uuid]
+        except Exception as err:  # noqa: BLE001 - only this line is missing; it says why
+            self.domains = Text(f"n/a: {describe_error(err)}", style="dim")
+        else:
+            names = [d.name for o in found for d in o.domains]
+            self.domains = safe(", ".join(names)) if names else Text("(none)", style="dim")
+        self.query_one(Overview).show(self.package, self.domains)
 
     # --- writes -------------------------------------------------------------------------------
     def action_edit(self) -> None:
         def edited(result: Package | None) -> None:
             if result is not None:
                 self.package = result
-                self.query_one(Overview).show(result)
+                self.query_one(Overview).show(result, self.domains)
                 self._reread()
 
         actions.edit_package(self, self.package, done=edited)

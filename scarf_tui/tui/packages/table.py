@@ -23,6 +23,7 @@ from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row
 from scarf_tui.tui.common.text import safe, safe_str
 from scarf_tui.tui.packages import actions
+from scarf_tui.tui.packages.domains_column import DOMAINS_WIDTH, domains_cell, owner_domains
 from scarf_tui.tui.packages.trend import CELL_WIDTH, trend_cells, unavailable_cell
 from scarf_tui.tui.session import session_of
 
@@ -36,6 +37,7 @@ COLUMNS = (
     Column("created", "Created", width=10),
     Column("description", "Description", flex=True),
     Column("trend", "30 days", width=CELL_WIDTH),  # sparkline and total (trend.py)
+    Column("domains", "Domains", width=DOMAINS_WIDTH),  # API v2's overview (domains_column.py)
 )
 TYPE_ORDER = [t.value for t in LibraryType]
 
@@ -53,6 +55,7 @@ def package_row(pkg: Package) -> Row:
             "created": Text(created),
             "description": safe(pkg.short_description),
             "trend": Text(""),
+            "domains": Text(""),
         },
         sort_values={
             "name": safe_str(pkg.name).casefold(),
@@ -90,6 +93,7 @@ class PackageTable(ResourceTable):
         self.packages: list[Package] = []
         self.loaded = False
         self.trend_notice = ""
+        self.domains_notice = ""  # why the Domains column is blank (API v1, an owner's overview failed)
         self._select_after_load: str | None = None
         self.trend_exceptions: dict[str, Exception] = {}  # owner -> why its trend is blank
         self.stale_notice = ""  # "cached 3 h ago · refreshing…" while the saved list shows
@@ -147,6 +151,7 @@ class PackageTable(ResourceTable):
         if session.saved is not None:
             await asyncio.to_thread(session.saved.remember_packages, self.org, packages)
         self._load_trends(packages)
+        self._load_domains(packages)
 
     def _show(self, packages: list[Package]) -> None:
         session = session_of(self)
@@ -211,6 +216,15 @@ class PackageTable(ResourceTable):
             self.trend_notice = ""
         self._update_extra_status()
 
+    @work(exclusive=True, group="package-table-domains", exit_on_error=False)
+    async def _load_domains(self, packages: list[Package]) -> None:
+        found, self.domains_notice = await owner_domains(session_of(self).api, (p.owner for p in packages))
+        for pkg in packages:
+            if found.get(pkg.uuid):
+                cell = domains_cell(found[pkg.uuid])
+                self.update_cell(pkg.uuid, "domains", cell, sort_value=cell.plain.casefold())
+        self._update_extra_status()
+
     # --- filter by type -----------------------------------------------------------------------
     def _type_matches(self, row: Row) -> bool:
         return self.type_filter is None or (row.item.library_type or "") == self.type_filter
@@ -231,7 +245,7 @@ class PackageTable(ResourceTable):
 
     def _extra_status_text(self) -> str:
         parts = [f"type: {self.type_filter}" if self.type_filter is not None else "", self.stale_notice,
-                 self.trend_notice]
+                 self.trend_notice, self.domains_notice]
         return " · ".join(p for p in parts if p)
 
     def action_sort(self, column: str) -> None:
