@@ -86,6 +86,9 @@ class Faults:
     html: set[str] = field(default_factory=set)  # path -> 200 text/html
     echo_token: dict[str, int] = field(default_factory=dict)  # path -> status of an error quoting the token
     links: str = "absolute"  # or "relative"
+    # Paths whose pages carry no `_links` (the spec's overview schema has none): a client must
+    # page on with `after` itself.
+    no_links: set[str] = field(default_factory=set)
     seen: Counter[str] = field(default_factory=Counter)
     log: list[str] = field(default_factory=list)  # "METHOD path?query" of every request
 
@@ -155,6 +158,8 @@ def make_app(store: Store | None = None, faults: Faults | None = None) -> Starle
         chunk = items[start : start + per]
         if bare:
             return JSONResponse(chunk)
+        if request.url.path in faults.no_links:
+            return JSONResponse({"results": chunk})
         links: dict[str, str] = {"self": str(request.url)}
         if start + per < len(items):
             params = [(k, v) for k, v in q.multi_items() if k not in ("after", "per_page")]

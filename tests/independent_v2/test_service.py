@@ -62,6 +62,17 @@ async def test_a_package_by_id_and_by_type_and_hostile_name(service, served):
 
 @pytest.mark.xfail(
     strict=True,
+    reason="the spec's overview answer has `results` only (no `_links`) but takes `after`/`per_page`; "
+    "pages.iter_raw_pages stops at a page without a next link, so only the server's first page (25) arrives",
+)
+async def test_an_overview_without_links_is_paged_with_after(service, served):
+    served.faults.no_links.add(f"/v2/packages/{ORG}/overview")
+    overview = await service.packages_overview(ORG)
+    assert len(overview) == PACKAGE_COUNT
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="pages.iter_raw_pages takes a bare array as the whole list, but the spec gives the permissions "
     "(and routes, package pixels) lists `after`/`per_page`: a server whose page is smaller than 100 "
     "loses the rest (here 25 of 34 grants are shown)",

@@ -126,3 +126,16 @@ async def test_a_cut_aggregates_stream_is_an_error_in_the_charts(served):
         await press(pilot, "5")
         shown = screen_text(app)
         assert "cut" in shown and "No downloads" not in shown and "vs prev" not in shown, shown
+
+
+async def test_the_charts_breakdown_views_have_the_servers_rows(served):
+    app = tui(served, org=ORG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"fleet-file-001", "enter", "enter")
+        if not isinstance(app.screen, PackageScreen):
+            await press(pilot, "enter")
+        await press(pilot, "5", "v", "down", "enter")  # "Show downloads by" → company
+        shown = screen_text(app)
+        assert "Initech" in shown, shown
+        assert_no_error_state(app)
