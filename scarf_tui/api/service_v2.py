@@ -132,7 +132,8 @@ class ScarfServiceV2(ScarfServiceV2Core):
         if rollup not in v2.ROLLUPS:
             raise ValidationFailed(f"The rollup must be one of {', '.join(v2.ROLLUPS)}.")
         params: list[tuple[str, str]] = [*_dates(start, end).items(), ("rollup", rollup)]
-        params += [("breakdown", b) for b in v2.breakdown_params(list(breakdowns or ()))]
+        # The spec names no default breakdown: "all" is asked for by name, never left to the server.
+        params += [("breakdown", b) for b in v2.breakdown_params(list(breakdowns or v2.BREAKDOWN_FROM_V2))]
         query: Any = params  # httpx sends a list of pairs as repeated parameters (form, explode)
         rows = self._ndjson_rows(
             f"/v2/packages/{_seg(owner)}/aggregates", query, start, end,
