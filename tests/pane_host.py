@@ -40,7 +40,7 @@ class PaneHost(SessionApp):
         username: str | None = "maintainer",
         settings: Settings | None = None,
         close_service: bool = False,
-        focus: str = "DataTable",
+        focus: str = "VirtualTable",
     ) -> None:
         super().__init__()
         self.session = Session(

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 from textual.worker import WorkerState
 
 from scarf_tui.api import make_service
 from scarf_tui.api.service import ScarfService
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.store import DemoStore, build_demo_store
+from scarf_tui.tui.common.virtual_table import VirtualTable
 
 from .host import FIXED_TODAY
 
@@ -90,10 +90,10 @@ async def settle(pilot: Pilot) -> None:
     raise AssertionError("workers never settled")
 
 
-def table_rows(table: DataTable) -> list[tuple[str, ...]]:
+def table_rows(table: VirtualTable) -> list[tuple[str, ...]]:
     rows = []
     for row_index in range(table.row_count):
-        rows.append(tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(row_index)))
+        rows.append(tuple(str(getattr(c, "plain", c)) for c in table.row_cells(row_index)))
     return rows
 
 

@@ -33,7 +33,7 @@ async def test_permission_a_y_inside_package_screen(service, demo_store):
         await settle(pilot)
         assert demo_store.permissions[uuid]["margaret"] == "admin"
         table = pane.table
-        rows = (tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(i)) for i in range(table.row_count))
+        rows = (tuple(str(getattr(c, "plain", c)) for c in table.row_cells(i)) for i in range(table.row_count))
         assert {r[1]: r[2] for r in rows} == demo_store.permissions[uuid]
 
 

@@ -206,7 +206,7 @@ async def test_blocked_rows_stand_out(service, demo_store):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.query_one(PermissionsPane).table
-        level_cell = table.get_row_at(0)[2]  # dennis: blocked
+        level_cell = table.row_cells(0)[2]  # dennis: blocked
         assert level_cell.plain == "blocked"
         assert any("red" in str(span.style) for span in level_cell.spans)
 

@@ -3,9 +3,8 @@ at most 6 further keystrokes."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from scarf_tui.tui.common.confirm import ConfirmDialog
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.permissions import PermissionsPane
 
@@ -36,7 +35,7 @@ async def test_permission_change_in_six_keystrokes_after_the_filter(versioned_se
         await key("p")  # permissions tab, focus in its table
         assert app.screen.active_tab == "permissions"
         table = app.focused
-        assert isinstance(table, DataTable)
+        assert isinstance(table, VirtualTable)
         await key("down")  # the second user
         username = app.screen.query_one(PermissionsPane).cursor_item().username
         current = grants[username]

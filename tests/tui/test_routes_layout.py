@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 import re
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scarf_tui.demo.store import build_demo_store
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.packages.routes import RoutesPane
 
 from .helpers import FIXED_TODAY, make_app, press, service_for, settle
@@ -29,8 +30,8 @@ async def _open_routes(pilot) -> RoutesPane:  # noqa: ANN001
 
 
 def _cells(pane: RoutesPane) -> list[list[str]]:
-    table = pane.query_one(DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    table = pane.query_one(VirtualTable)
+    return [[str(cell) for cell in table.row_cells(i)] for i in range(table.row_count)]
 
 
 def _detail(pane: RoutesPane) -> str:
@@ -70,7 +71,7 @@ async def test_at_80_columns_a_long_url_is_clipped_with_an_ellipsis_and_readable
         shown = re.search(r"https://github\.com/acme/\S*…", screen)
         assert shown is not None and LONG_URL.startswith(shown.group(0)[:-1])
         index = next(i for i, row in enumerate(_cells(pane)) if row[2] == long_route["id"])
-        pane.query_one(DataTable).focus()
+        pane.query_one(VirtualTable).focus()
         await press(pilot, "home", *("j",) * index)  # the cursor onto that route
         detail = _detail(pane).replace("\n", "")
         assert LONG_URL in detail and long_route["id"] in detail

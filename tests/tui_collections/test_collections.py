@@ -3,21 +3,22 @@ write is checked against what the server's store holds afterwards."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scarf_tui.api.models import V1_MISSING
 from scarf_tui.demo.store import DemoStore
 from scarf_tui.tui.collections.form import CollectionForm
 from scarf_tui.tui.collections.screen import CollectionsPane, CollectionsScreen
 from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from tests.pane_host import PaneHost
 from tests.tui.helpers import make_app, press, settle
 
 from .conftest import versioned_service
 
 
-def rows(table: DataTable) -> list[tuple[str, ...]]:
-    return [tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
+def rows(table: VirtualTable) -> list[tuple[str, ...]]:
+    return [tuple(str(getattr(c, "plain", c)) for c in table.row_cells(i)) for i in range(table.row_count)]
 
 
 def held(store: DemoStore, owner: str) -> list[tuple[str, str, str, str]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import DataTable
-
 from scarf_tui.demo.store import DemoStore, Pixel
 from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.pixels.form import NAME_MISSING, PixelForm
 from scarf_tui.tui.pixels.screen import PixelsPane
 from tests.pane_host import PaneHost
@@ -17,8 +16,8 @@ from tests.tui.helpers import settle
 from .conftest import versioned_service
 
 
-def rows(table: DataTable) -> list[tuple[str, ...]]:
-    return [tuple(str(getattr(c, "plain", c)) for c in table.get_row_at(i)) for i in range(table.row_count)]
+def rows(table: VirtualTable) -> list[tuple[str, ...]]:
+    return [tuple(str(getattr(c, "plain", c)) for c in table.row_cells(i)) for i in range(table.row_count)]
 
 
 def store_pixels(store: DemoStore, owner: str) -> list[tuple[str, str | None]]:

@@ -3,9 +3,10 @@ does what a user would and then checks what the server's store holds."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, SelectionList
+from textual.widgets import SelectionList
 
 from scarf_tui.tui.common.confirm import ConfirmDialog, TypeToConfirm
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.pypicloud.access import AccessPane
 from scarf_tui.tui.pypicloud.forms import MembershipDialog
 from scarf_tui.tui.pypicloud.groups import GroupsPane
@@ -18,8 +19,8 @@ from tests.tui.helpers import press, settle
 from .helpers import sources_app
 
 
-def _rows(table: DataTable) -> list[list[str]]:
-    return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+def _rows(table: VirtualTable) -> list[list[str]]:
+    return [[getattr(c, "plain", str(c)) for c in table.row_cells(i)] for i in range(table.row_count)]
 
 
 async def _cursor_to(pilot, pane, key: str) -> None:  # noqa: ANN001

@@ -89,7 +89,7 @@ async def test_hostile_pypicloud_names_stay_literal():
         await settle(pilot)
         assert s.app.is_running
         pane = s.app.screen.query_one(AccessPane)
-        cells = [[getattr(c, "plain", c) for c in pane.table.get_row_at(i)] for i in range(pane.table.row_count)]
+        cells = [[getattr(c, "plain", c) for c in pane.table.row_cells(i)] for i in range(pane.table.row_count)]
         assert [row[1:] for row in cells] == [
             ["user", HOSTILE_USER, "yes", "yes"],
             ["group", HOSTILE_GROUP, "yes", "no"],
@@ -114,12 +114,12 @@ async def test_hostile_user_and_group_names_stay_literal_in_lists_and_dialogs():
         s.app.nav.run_command("pypicloud users")
         await settle(pilot)
         users = s.app.screen.query_one(UsersPane)
-        names = [users.table.get_row_at(i)[0].plain for i in range(users.table.row_count)]
+        names = [users.table.row_cells(i)[0].plain for i in range(users.table.row_count)]
         assert HOSTILE_USER in names
         await press(pilot, "3")
         groups = s.app.screen.query_one(GroupsPane)
         row = next(i for i, g in enumerate(groups.items) if g.name == HOSTILE_GROUP)
-        cells = [getattr(c, "plain", c) for c in groups.table.get_row_at(row)]
+        cells = [getattr(c, "plain", c) for c in groups.table.row_cells(row)]
         assert cells == [HOSTILE_GROUP, "2", f"{HOSTILE_USER}, viewer"]
         groups.table.move_cursor(row=row)
         await press(pilot, "enter")

@@ -12,7 +12,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from scarf_tui.api.models import Collection
 from scarf_tui.tui.collections.form import CollectionForm
@@ -20,6 +19,7 @@ from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.common.text import safe_str, safe_text, shown
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.pixels.owner_screen import OwnerPane, OwnerResourceScreen
 from scarf_tui.tui.session import session_of
 
@@ -60,7 +60,7 @@ class CollectionsPane(OwnerPane[Collection]):
             safe_text(item.pattern), safe_text(item.public_domain), safe_text(item.backend_domain), safe_text(item.id)
         )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         if not session_of(self).read_only:
             self.action_edit_collection()

@@ -16,16 +16,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Input, Static
 
 from scarf_tui.api.service import ScarfService
 from scarf_tui.tui.common.confirm import Change, ConfirmDialog, change_summary
 from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
-from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.resource_table import text_matches
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_text
+from scarf_tui.tui.common.virtual_table import TableColumn, TableRow, VirtualTable
 from scarf_tui.tui.session import session_of
 
 Item = TypeVar("Item")
@@ -93,10 +92,7 @@ class EditorPane(Widget, Generic[Item]):
         yield Static(self.title(), classes="pane-title")
         yield Static("", classes="pane-status")
         yield Input(placeholder="filter (!text: rows without it) · enter keep · esc clear", classes="pane-filter")
-        table = MotionTable(cursor_type="row", zebra_stripes=True, classes="pane-table")
-        for key, label in self.COLUMNS:
-            table.add_column(label, key=key)
-        yield table
+        yield VirtualTable([TableColumn(key, label) for key, label in self.COLUMNS], classes="pane-table")
 
     def on_mount(self) -> None:
         self._show_status()
@@ -110,8 +106,8 @@ class EditorPane(Widget, Generic[Item]):
         return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one(".pane-table", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one(".pane-table", VirtualTable)
 
     @property
     def service(self) -> ScarfService:
@@ -125,14 +121,8 @@ class EditorPane(Widget, Generic[Item]):
         self.table.focus()
 
     def cursor_item(self) -> Item | None:
-        table = self.table
-        if not self.items or table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor row
-            return None
-        return self.item_by_key(key.value)
+        key = self.table.cursor_key
+        return self.item_by_key(key) if self.items and key is not None else None
 
     def item_by_key(self, key: str | None) -> Item | None:
         for item in self.items:
@@ -233,23 +223,9 @@ class EditorPane(Widget, Generic[Item]):
         return True
 
     def _fill_table(self) -> None:
-        table = self.table
-        previous: str | None = None
-        if table.row_count:
-            try:
-                previous = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            except Exception:  # noqa: BLE001 - a table cleared meanwhile has no cursor row
-                previous = None
-        old_row = table.cursor_row
-        table.clear()
-        for item in self.visible_items():
-            table.add_row(*self.cells(item), key=self.row_key(item))
-        if not table.row_count:
-            return
-        if previous is not None and RowKey(previous) in table.rows:
-            table.move_cursor(row=table.get_row_index(RowKey(previous)), animate=False)
-        else:
-            table.move_cursor(row=min(max(old_row, 0), table.row_count - 1), animate=False)
+        # The cursor stays on the same row (by key), or on the same line when that row is gone.
+        rows = [TableRow(self.row_key(i), tuple(_as_text(c) for c in self.cells(i))) for i in self.visible_items()]
+        self.table.set_rows(rows, cursor_key=self.table.cursor_key)
 
     def refresh_rows(self) -> None:
         """Redraw rows from `self.items` (e.g. after marks changed) without a request."""
@@ -341,3 +317,7 @@ def level_text(value: object, *, styles: dict[str, str] | None = None) -> Text:
 
 def _plain(cell: object) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _as_text(cell: object) -> Text:
+    return cell if isinstance(cell, Text) else Text(str(cell))

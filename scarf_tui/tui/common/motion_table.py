@@ -1,4 +1,6 @@
-"""The table every list uses: DataTable plus the motions vim and k9s users already know."""
+"""DataTable plus vim and k9s motions, for the small fixed tables (charts, help, PurlDB versions).
+
+Lists of resources use VirtualTable (virtual_table.py), which has the same motions and ids."""
 
 from __future__ import annotations
 

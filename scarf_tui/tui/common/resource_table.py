@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rich.text import Text
@@ -17,11 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, LoadingIndicator, Static
-from textual.widgets.data_table import ColumnKey
+from textual.widgets import Input, LoadingIndicator, Static
 
-from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.text import safe
+from scarf_tui.tui.common.virtual_table import TableColumn, VirtualTable
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class Row:
             return self.sort_values[column]
         return self.cells[column].plain.casefold() if column in self.cells else ""
 
+    @cached_property
+    def haystack(self) -> str:
+        """What `/` searches, folded once (filtering 20,000 rows must not fold them per key)."""
+        return (self.search_text or " ".join(c.plain for c in self.cells.values())).casefold()
+
 
 def text_matches(filter_text: str, haystack: str) -> bool:
     """The `/` rule every list shares: a case-blind substring, `!text` for rows without it."""
@@ -55,6 +60,11 @@ def text_matches(filter_text: str, haystack: str) -> bool:
         return True
     found = needle.casefold() in haystack.casefold()
     return not found if inverse else found
+
+
+def narrows(before: str, after: str) -> bool:
+    """Whether every row `after` matches also matched `before` (so only those need testing)."""
+    return bool(before) and not before.startswith("!") and after.startswith(before)
 
 
 class FilterInput(Input):
@@ -76,7 +86,7 @@ class FilterInput(Input):
 
 
 
-class ResourceDataTable(MotionTable):
+class ResourceDataTable(VirtualTable):
     """The table proper; a subclass so styles and bindings can target it."""
 
 
@@ -137,9 +147,8 @@ class ResourceTable(Vertical):
         self.extra_status = ""
         self.error: str | None = None
         self._visible: list[Row] = []
-        self.flex_width = 30
         self.loading_rows = False
-        self._flex_applied = False
+        self._by_key: dict[str, Row] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-bar"):
@@ -147,10 +156,12 @@ class ResourceTable(Vertical):
             field_ = FilterInput(placeholder="filter (start with ! to invert; enter accepts, esc clears)", id="filter")
             field_.can_focus = False  # only while the filter bar shows
             yield field_
-        table = ResourceDataTable(cursor_type="row", zebra_stripes=True, id="table")
-        for column in self.columns:
-            table.add_column(column.label, key=column.key, width=column.width)
-        yield table
+        keys = [c.key for c in self.columns]
+        yield ResourceDataTable(
+            [TableColumn(c.key, c.label, c.width, c.flex) for c in self.columns],
+            cells=lambda row: [row.cells.get(key, _BLANK) for key in keys],
+            id="table",
+        )
         spinner = LoadingIndicator(id="spinner")
         spinner.display = False
         yield spinner
@@ -178,6 +189,7 @@ class ResourceTable(Vertical):
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.error = None
         self.rows = list(rows)
+        self._by_key = None
         self.set_loading(False)
         self.refresh_rows()
 
@@ -188,14 +200,21 @@ class ResourceTable(Vertical):
         self._render_status()
 
     def update_cell(self, row_key: str, column: str, value: Text, sort_value: Any = None) -> None:
-        for row in self.rows:
-            if row.key == row_key:
-                row.cells[column] = value
-                if sort_value is not None:
-                    row.sort_values[column] = sort_value
-                break
-        if any(r.key == row_key for r in self._visible):
-            self.table.update_cell(row_key, column, value, update_width=True)
+        row = self._rows_by_key().get(row_key)
+        if row is None:
+            return
+        row.cells[column] = value
+        row.__dict__.pop("haystack", None)  # a cell may be part of what `/` searches
+        if sort_value is not None:
+            row.sort_values[column] = sort_value
+        index = self.table.index_of(row_key)
+        if index is not None:
+            self.table.refresh_row_at(index)
+
+    def _rows_by_key(self) -> dict[str, Row]:
+        if self._by_key is None:
+            self._by_key = {row.key: row for row in self.rows}
+        return self._by_key
 
     @property
     def visible_rows(self) -> list[Row]:
@@ -209,54 +228,28 @@ class ResourceTable(Vertical):
         return self._visible[table.cursor_row].item
 
     def select_key(self, key: str) -> None:
-        for index, row in enumerate(self._visible):
-            if row.key == key:
-                self.table.move_cursor(row=index)
-                return
+        index = self.table.index_of(key)
+        if index is not None:
+            self.table.move_cursor(row=index)
 
     # --- filter / sort ------------------------------------------------------------------------
-    def matches(self, row: Row) -> bool:
-        if self.extra_filter is not None and not self.extra_filter(row):
-            return False
-        return text_matches(self.filter_text, row.search_text or " ".join(c.plain for c in row.cells.values()))
-
-    def refresh_rows(self) -> None:
-        table = self.table
-        current = self.selected
-        current_key = next((r.key for r in self._visible if r.item is current), None)
-        visible = [r for r in self.rows if self.matches(r)]
-        if self.sort_column:
+    def refresh_rows(self, *, narrow: bool = False) -> None:
+        """Recompute the visible rows and hand them to the table (which draws only what shows).
+        `narrow`: the filter only got stricter, so only the rows visible now need testing."""
+        current_key = self.table.cursor_key
+        inverse = self.filter_text.startswith("!")
+        needle = (self.filter_text[1:] if inverse else self.filter_text).casefold()
+        extra = self.extra_filter
+        source = self._visible if narrow else self.rows
+        # text_matches's rule, with the needle and each row's haystack folded once
+        visible = [r for r in source
+                   if (extra is None or extra(r)) and (not needle or (needle in r.haystack) != inverse)]
+        if self.sort_column and not narrow:  # a narrowed list keeps its order
             column = self.sort_column
             visible.sort(key=lambda r: _sortable(r.sort_value(column)), reverse=self.sort_reverse)
         self._visible = visible
-        table.clear()
-        for row in visible:
-            table.add_row(*(self._cell(row, c) for c in self.columns), key=row.key)
-        if current_key is not None:
-            self.select_key(current_key)
+        self.table.set_rows(visible, cursor_key=current_key)
         self._render_status()
-
-    def _cell(self, row: Row, column: Column) -> Text:
-        cell = row.cells.get(column.key, Text(""))
-        # Fixed-width columns too: the table would cut a long name silently; "…" says so.
-        width = self.flex_width if column.flex else column.width
-        if width is not None and cell.cell_len > width:
-            cell = cell.copy()
-            cell.truncate(width, overflow="ellipsis")
-        return cell
-
-    def on_resize(self) -> None:
-        fixed = sum((c.width or 0) for c in self.columns if not c.flex)
-        padding = 2 * len(self.columns) + 2  # cell padding + scrollbar
-        width = max(10, self.size.width - fixed - padding)
-        if width != self.flex_width or not self._flex_applied:
-            self.flex_width = width
-            self._flex_applied = True
-            for column in self.columns:
-                if column.flex:
-                    data_column = self.table.columns[ColumnKey(column.key)]
-                    data_column.width, data_column.auto_width = width, False
-            self.refresh_rows()
 
     def sort_by(self, column: str) -> None:
         if self.sort_column == column:
@@ -333,8 +326,8 @@ class ResourceTable(Vertical):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.filter_text = event.value
-        self.refresh_rows()
+        before, self.filter_text = self.filter_text, event.value
+        self.refresh_rows(narrow=narrows(before, event.value))
         if self._visible:
             self.table.move_cursor(row=0)
 
@@ -349,12 +342,15 @@ class ResourceTable(Vertical):
             self._show_filter_bar(False)
         self.screen.set_focus(self.table)
 
-    @on(DataTable.RowSelected, "#table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(VirtualTable.RowSelected, "#table")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         item = self.selected
         if item is not None:
             self.post_message(ResourceTable.Opened(self, item))
+
+
+_BLANK = Text("")
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

@@ -16,14 +16,14 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import ColumnKey
+from textual.widgets import Input, Static
 
 from scarf_tui.domain import Package, Route, RouteDraft, example_route, validate_route
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.fields import FormField
 from scarf_tui.tui.common.form import EditorForm
 from scarf_tui.tui.common.text import safe_text, shown
+from scarf_tui.tui.common.virtual_table import TableColumn, VirtualTable
 from scarf_tui.tui.session import session_of
 
 ID_WIDTH = 36  # a UUID
@@ -179,15 +179,14 @@ class RoutesPane(EditorPane[Route]):
         return tuple(clipped(safe_text(value)) for value in (item.template_path, item.outgoing_url, item.id))
 
     def on_resize(self) -> None:
-        table = self.table
-        for (key, _), width in zip(self.COLUMNS, self.column_widths(), strict=True):
-            column = table.columns[ColumnKey(key)]
-            column.width, column.auto_width = width, False
+        widths = self.column_widths()
+        self.table.set_columns([TableColumn(key, label, width)
+                                for (key, label), width in zip(self.COLUMNS, widths, strict=True)])
         if self.items:
             self.refresh_rows()  # redrawn at the new widths
         self._show_detail()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self._show_detail()
 
     def refresh_rows(self) -> None:

@@ -12,12 +12,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from scarf_tui.api.models import TrackingPixel
 from scarf_tui.tui.common.confirm import TypeToConfirm
 from scarf_tui.tui.common.editor_pane import EditorPane
 from scarf_tui.tui.common.text import safe_str, safe_text, shown
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.pixels.form import PixelForm
 from scarf_tui.tui.pixels.owner_screen import OwnerPane, OwnerResourceScreen
 from scarf_tui.tui.session import session_of
@@ -61,7 +61,7 @@ class PixelsPane(OwnerPane[TrackingPixel]):
         created = Text(item.created_at.date().isoformat() if item.created_at else "")  # the day: fits 80 columns
         return (safe_text(item.name), package_cell, created, safe_text(item.id))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         if not session_of(self).read_only:
             self.action_edit_pixel()
