@@ -122,3 +122,14 @@ async def test_package_overview_has_no_domains_line_on_v1(service):
         await settle(pilot)
         text = overview_text(app)
     assert "Created" in text and "Domains" not in text
+
+
+def test_snapshot_v2_package_list_with_domains(snap_compare) -> None:
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.demo.store import build_demo_store
+
+    from .helpers import FIXED_TODAY
+    from .test_snapshots import _go
+
+    app = make_app(v2_service(create_app(build_demo_store(today=FIXED_TODAY))), close_service_on_exit=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_go())
