@@ -87,14 +87,13 @@ class AccessMatrix:
         return sum(1 for g in self.grants if g is not None) + len(self.errors)
 
     def level(self, package: int, user: int) -> str:
+        return self.level_by_name(package, self.users[user])
+
+    def level_by_name(self, package: int, user: str) -> str:
         grants = self.grants[package]
         if grants is None:
             return FAILED if package in self.errors else PENDING
-        return grants.get(self.users[user], NONE)
-
-    def level_by_name(self, package: int, user: str) -> str:
-        index = self._user_index.get(user)
-        return PENDING if index is None else self.level(package, index)
+        return grants.get(user, NONE)
 
     def package_name(self, package: int) -> str:
         return self._names[package]
