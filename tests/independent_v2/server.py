@@ -645,3 +645,11 @@ def periods(start: date, end: date, rollup: str) -> Iterator[tuple[date, list[da
 
 def count(key: str, d: date, breakdown: str, i: int) -> int:
     return hash_name(f"{key}|{d.isoformat()}|{breakdown}|{i}") % 40
+
+
+if __name__ == "__main__":  # python -m tests.independent_v2.server PORT: serve it for a manual try
+    import sys
+
+    import uvicorn
+
+    uvicorn.run(make_app(), host="127.0.0.1", port=int(sys.argv[1]) if len(sys.argv) > 1 else 8799, log_level="warning")

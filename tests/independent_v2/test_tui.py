@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.table import PackageTable
 from tests.tui.helpers import make_app, press, settle
@@ -139,3 +141,19 @@ async def test_the_charts_breakdown_views_have_the_servers_rows(served):
         shown = screen_text(app)
         assert "Initech" in shown, shown
         assert_no_error_state(app)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tui/organizations/list_screen.py builds :orgs from package owners and config only, not from "
+    "users/{username}/organizations (service.known_organizations has them): an organization of the user "
+    "that has no packages yet is not listed (1 of 11 here)",
+)
+async def test_orgs_lists_every_organization_the_server_says_the_user_is_in(served):
+    app = tui(served)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "colon", *"orgs", "enter")
+        shown = screen_text(app)
+        assert_no_error_state(app)
+        assert "11 of 11 organizations" in shown, shown
