@@ -157,3 +157,28 @@ async def test_orgs_lists_every_organization_the_server_says_the_user_is_in(serv
         shown = screen_text(app)
         assert_no_error_state(app)
         assert "11 of 11 organizations" in shown, shown
+
+
+async def test_a_permission_change_from_the_keyboard_lands_on_the_server(served):
+    (pid,) = [p["id"] for p in served.store.packages.values() if p["name"] == "fleet-file-001"]
+    app = tui(served, org=ORG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"fleet-file-001", "enter", "enter")
+        if not isinstance(app.screen, PackageScreen):
+            await press(pilot, "enter")
+        await press(pilot, "2", "slash", *"linus", "enter", "a", "y")
+        assert served.store.permissions[pid]["linus"] == "admin"
+        shown = screen_text(app)
+        assert re.search(r"linus +admin", shown), shown
+        assert_no_error_state(app)
+
+
+async def test_the_palette_search_shows_hostile_hits_literally(served):
+    app = tui(served, org=ORG)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p", *"click")
+        shown = screen_text(app)
+        assert "package [@click=app.quit]x[/]  (docker, fleet)" in shown
+        assert "tracking pixel [@click=app.quit]pixel[/]" in shown and app.is_running
