@@ -107,3 +107,16 @@ def test_the_export_follows_scarf_api_version(cli, served, monkeypatch, capsys):
     code = export_main(events_argv())
     assert code == EXIT_OK, capsys.readouterr().err
     assert any(line.startswith("GET /v2/") for line in served.faults.log)
+
+
+def test_pixel_events_export_one_pixel_and_all_of_an_owner(cli, served, capsys):
+    pixel = next(iter(served.store.pixels))
+    argv = ["events", "--start", MIDDLE, "--end", END]
+    assert export_main([*argv, "--pixel", pixel, "--owner", ORG, "-o", "one.csv"]) == EXIT_OK, capsys.readouterr().err
+    assert export_main([*argv, "--pixels", "--owner", ORG, "-o", "all.csv"]) == EXIT_OK, capsys.readouterr().err
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    params = {"start_date": MIDDLE, "end_date": END}
+    one = httpx.get(f"{served.url}/v2/packages/{ORG}/{pixel}/events", params=params, headers=headers).content
+    every = httpx.get(f"{served.url}/v2/tracking-pixels/{ORG}/events", params=params, headers=headers).content
+    assert (cli / "one.csv").read_bytes() == one and (cli / "all.csv").read_bytes() == every
+    assert b"pixel-fetch" in every

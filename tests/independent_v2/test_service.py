@@ -186,3 +186,16 @@ async def test_an_echoed_token_never_reaches_the_sentence(served, status):
     text = str(error.value)
     assert TOKEN not in text and TOKEN[:12] not in text and TOKEN[-12:] not in text, text
     assert text.endswith((".", ")")), text
+
+
+async def test_a_rejected_token_is_one_sentence_without_it(served):
+    from scarf_tui.api import make_service
+
+    wrong = TOKEN[:-4] + "0000"
+    service = make_service(served.url, wrong, api_version="v2", username=USERNAME, backoff=0.0)
+    try:
+        with pytest.raises(ScarfError) as error:
+            await service.list_owner_packages(ORG)
+    finally:
+        await service.aclose()
+    assert wrong not in str(error.value) and "401" in str(error.value) and "token" in str(error.value).lower()
