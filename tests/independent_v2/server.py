@@ -310,6 +310,8 @@ def make_app(store: Store | None = None, faults: Faults | None = None) -> Starle
             data = await body(request)
             if not data.get("name") or "billing_email" not in data:
                 raise err(422, "invalid-organization-name", "name and billing_email are required.")
+            if not isinstance(data.get("website", ""), str):  # the spec's website is a string, not nullable
+                raise err(422, "invalid-website-url", "The website must be a URL.")
             org.update({k: data[k] for k in ("description", "website", "billing_email") if k in data})
             return JSONResponse(org)
         members = store.members[s[0]]
