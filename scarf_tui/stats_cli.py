@@ -95,6 +95,8 @@ def add_stats_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     parser.add_argument("--package-type", metavar="TYPE", help="the library type when several packages share PACKAGE")
     parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="use the embedded demo")
     parser.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS, help="API base URL")
+    parser.add_argument("--api", choices=("v1", "v2"), default=argparse.SUPPRESS,
+                        help="the API version (v2 counts weekly and monthly uniques itself)")
     parser.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS, help="your Scarf username")
     parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config.toml to read")
     parser.add_argument("--today", default=None, help=argparse.SUPPRESS)  # tests: a fixed "today"

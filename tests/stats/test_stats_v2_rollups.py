@@ -62,3 +62,10 @@ def test_v2_organization_weeks_say_they_add_packages(v2_url):
     assert lines[0] == "period,downloads,sum of package uniques"
     printed = {p: int(u) for p, _, u in (line.split(",") for line in lines[1:])}
     assert printed == dict(server_uniques(v2_url, "weekly", Rollup.WEEK))
+
+
+@pytest.mark.parametrize(("version", "header"), [("v1", "sum of daily uniques"), ("v2", "uniques")])
+def test_api_flag_after_the_command_picks_the_demo_version(version, header):
+    code, out, err = stats("widget-cli", "--demo", "--api", version, "--rollup", "week", "--format", "csv")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"period,downloads,{header}"
