@@ -26,7 +26,7 @@ LEVEL_STYLES = {
 }
 SHOWN = {NONE: "·"}  # how a level reads in its cell
 MARK = "✓"
-LABEL_MIN, LABEL_MAX = 10, 28  # the package column, before the room the screen leaves
+LABEL_MIN, LABEL_MAX = 16, 28  # the package column: at least as wide as its header
 CELL_MIN, CELL_MAX = 7, 14  # a user column, without its one blank of padding
 LABEL_SAMPLE = 2_000  # package names measured for the first column's width
 
