@@ -269,8 +269,8 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Any, str | None]]:
         from scarf_tui.demo.start import start_demo
 
         with contextlib.ExitStack() as stack:
-            # v1 unless --api v2 was asked for: both serve the same store, so the numbers agree.
-            session = start_demo(stack, api_version=getattr(args, "api", None) or "v1")
+            # v2 unless --api v1, as `scarf-tui --demo`: both serve the same store, so the totals agree.
+            session = start_demo(stack, api_version=getattr(args, "api", None) or "v2")
             yield session.service, session.username
         return
     from scarf_tui.api import make_service
