@@ -45,6 +45,7 @@ class AccessMatrix:
         self.add_users(users)
         self.grants: list[dict[str, str] | None] = [None] * len(self.packages)
         self.errors: dict[int, str] = {}
+        self._read: set[int] = set()  # packages answered (grants or an error): the progress count
         self.marks: set[CellKey] = set()
         self.package_filter = ""
         self.user_filter = ""
@@ -68,6 +69,7 @@ class AccessMatrix:
         """The server's answer for one package. True when it brought new users (columns)."""
         self.grants[package] = {g.username: level_of(g) for g in grants}
         self.errors.pop(package, None)
+        self._read.add(package)
         added = self.add_users(g.username for g in grants)
         if added:
             self._filter_users()
@@ -75,16 +77,18 @@ class AccessMatrix:
 
     def set_error(self, package: int, sentence: str) -> None:
         self.errors[package] = sentence
+        self._read.add(package)
 
     def forget(self, packages: Iterable[int]) -> None:
         """These packages are being read again: show them pending."""
         for package in packages:
             self.grants[package] = None
             self.errors.pop(package, None)
+            self._read.discard(package)
 
     @property
     def read_count(self) -> int:
-        return sum(1 for g in self.grants if g is not None) + len(self.errors)
+        return len(self._read)
 
     def level(self, package: int, user: int) -> str:
         return self.level_by_name(package, self.users[user])

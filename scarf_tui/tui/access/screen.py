@@ -33,6 +33,7 @@ from scarf_tui.tui.common.text import safe_str, safe_text
 from scarf_tui.tui.packages.permissions import LEVEL_KEYS
 
 FAILURES_SHOWN = 5  # sentences listed under the grid; the notification counts the rest
+PROGRESS_EVERY = 0.1  # seconds between redraws of the progress line while answers arrive
 
 
 class AccessScreen(BaseScreen):
@@ -61,6 +62,7 @@ class AccessScreen(BaseScreen):
         self.writing = False
         self._status_error: str | None = None
         self._failures: list[str] = []
+        self._progress_due = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="access-status")
@@ -134,22 +136,35 @@ class AccessScreen(BaseScreen):
             elif matrix.set_grants(index, grants):
                 self.grid.relayout()  # a grant named a user the member list did not
             self.grid.refresh_package(index)
-            self._show_status(self._status_error)
+            self._progress_soon()
 
         return answer
+
+    def _progress_soon(self) -> None:
+        """Redraw the progress line at most every PROGRESS_EVERY seconds: a status line that
+        re-lays out the screen on each of 2,000 answers would cost more than the answers."""
+        if not self._progress_due:
+            self._progress_due = True
+            self.set_timer(PROGRESS_EVERY, self._progress_now)
+
+    def _progress_now(self) -> None:
+        self._progress_due = False
+        self._show_status(self._status_error)
 
     # --- status lines -------------------------------------------------------------------------
     def _show_status(self, error: str | None, *, loading: str | None = None) -> None:
         self._status_error = error
         status = self.query_one("#access-status", Static)
         status.set_class(bool(error), "-error")
+        # One line each (styles/access.tcss): no layout pass, which would cost more than the
+        # answers when 2,000 of them arrive.
         if error:
-            status.update(Text(error))
+            status.update(Text(error), layout=False)
         elif loading or self.matrix is None:
-            status.update(Text(f"{self.org} · {loading or 'loading…'}"))
+            status.update(Text(f"{self.org} · {loading or 'loading…'}"), layout=False)
         else:
-            status.update(self.progress_text())
-        self.query_one("#access-hint", Static).update(Text(self.hint(), style="dim"))
+            status.update(self.progress_text(), layout=False)
+        self.query_one("#access-hint", Static).update(Text(self.hint(), style="dim"), layout=False)
         self._show_cell()
 
     def progress_text(self) -> Text:
@@ -177,7 +192,7 @@ class AccessScreen(BaseScreen):
         line = self.query_one("#access-cell", Static)
         matrix, cell = self.matrix, self.grid.cursor_cell()
         if matrix is None or cell is None:
-            line.update(Text("No cells: nothing matches the filters." if matrix else "", style="dim"))
+            line.update(Text("No cells: nothing matches the filters." if matrix else "", style="dim"), layout=False)
             return
         package, user = cell
         text = Text()
@@ -191,7 +206,7 @@ class AccessScreen(BaseScreen):
             text.append(f": not read: {matrix.errors.get(package, '')}", style="red")
         else:
             text.append(": " + {PENDING: "reading…", NONE: "no access"}.get(level, level))
-        line.update(text)
+        line.update(text, layout=False)
 
     @on(AccessGrid.CursorMoved)
     def _cursor_moved(self) -> None:
