@@ -1,14 +1,20 @@
 """Cursor pagination of the Scarf API v2, and the v2 flavour of the HTTP client.
 
-List endpoints answer ``{"results": [...], "_links": {"next": URL}}`` (some answer a bare array,
-which is the whole list). ``iter_raw_pages`` asks for the largest page size, follows ``next``
-links and yields each page's raw items as it arrives. A ``next`` link is followed only to the
+List endpoints answer ``{"results": [...], "_links": {"next": URL}}``; some answer a bare array.
+``iter_raw_pages`` asks for the largest page size, follows ``next`` links and yields each page's
+raw items as it arrives. A bare array carries no link: where the spec gives its operation
+``after``/``per_page`` (a package's permissions, routes and tracking pixels; BARE_CURSORS names
+each item's cursor field) the next page is asked for ``after`` the last item's cursor until a
+page brings nothing new, since a server may clamp ``per_page`` and a short page proves nothing.
+A server that ignores ``after`` answers the same array again, which ends the list. Other bare
+arrays (a package's domains) are the whole list. A ``next`` link is followed only to the
 origin of the configured base URL (so the token never goes elsewhere); a root-relative link is
 resolved against that origin. Anything else ends the listing with an InvalidResponse sentence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -22,6 +28,10 @@ from scarf_tui.api.v2_errors import error_from_v2_body
 MAX_PER_PAGE = 100  # the largest per_page the client asks for
 MAX_PAGES = 10_000  # a server whose cursors never end is stopped here
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Bare-array lists the spec pages with `after`, by the path's last segment: the item field that
+# is the cursor (the spec's `after` is a UserId for permissions, a RouteId or pixel id otherwise).
+BARE_CURSORS = {"permissions": "user_id", "routes": "id", "tracking-pixels": "id"}
+BARE_PAGED_PATH = re.compile(r"/v2/packages/[^/]+/[^/]+/(permissions|routes|tracking-pixels)/?")
 
 
 class V2ApiClient(ApiClient):
@@ -73,6 +83,24 @@ def next_request(link: str, current_url: str, base_url: str) -> tuple[str, dict[
     return path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
 
 
+def _bare_cursor(path: str) -> str | None:
+    found = BARE_PAGED_PATH.fullmatch(path)
+    return BARE_CURSORS[found.group(1)] if found else None
+
+
+def _unseen(data: list[Any], field: str | None, seen: set[str]) -> tuple[list[Any], str | None]:
+    """The items of a bare page not read before, and the cursor to ask ``after`` next (None:
+    the list ends here: it takes no cursor, an item has none, or nothing new came)."""
+    cursors = [item.get(field) if field and isinstance(item, dict) else None for item in data]
+    if not all(isinstance(c, str) and c for c in cursors):
+        return ([i for i, c in zip(data, cursors, strict=True) if c not in seen] if seen else data), None
+    fresh = [item for item, c in zip(data, cursors, strict=True) if c not in seen]
+    if not fresh:
+        return [], None
+    seen.update(str(c) for c in cursors)
+    return fresh, str(cursors[-1])
+
+
 async def iter_raw_pages(
     api: ApiClient,
     path: str,
@@ -87,6 +115,7 @@ async def iter_raw_pages(
     query: dict[str, str] = {**(params or {}), "per_page": str(per_page)}
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = {(path, tuple(sorted(query.items())))}
     pages = 0
+    bare_seen: set[str] = set()
     while True:
         try:
             data = await api.request_json("GET", path, params=query, what=what)
@@ -98,9 +127,15 @@ async def iter_raw_pages(
             data = await api.request_json("GET", path, params=query, what=what)
             per_page = 0
         pages += 1
-        if isinstance(data, list):  # a bare array: the whole list
-            yield data, True
-            return
+        if isinstance(data, list):
+            fresh, after = _unseen(data, _bare_cursor(path), bare_seen)
+            yield fresh, after is None
+            if after is None:
+                return
+            if pages >= MAX_PAGES:
+                raise InvalidResponse(f"The server's pages of {items} do not end; the list is incomplete.")
+            query = {**query, "after": after}
+            continue
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
             raise InvalidResponse(f"The server's answer for {items} is neither a list nor a page of results.")
         links = data.get("_links")

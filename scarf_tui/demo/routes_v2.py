@@ -19,7 +19,9 @@ One store, two versions. The store keeps v1-shaped records; v2 reads and writes 
 Paths: a segment under ``/v2/packages/{owner}/`` that is a package type selects the
 by-type-and-name route; ``overview``, ``aggregates`` and ``events`` there are reserved words.
 Lists are cursor pages of 10 by default (``per_page`` up to 100); routes, domains, permissions
-and a package's tracking pixels answer a bare array, as the spec says.
+and a package's tracking pixels answer a bare array, as the spec says, and all but domains (which
+the spec gives no ``after``) are paged the same way, ``after`` the last item's id (``user_id``
+for permissions), without links.
 """
 
 from __future__ import annotations

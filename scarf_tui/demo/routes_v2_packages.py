@@ -16,6 +16,7 @@ from scarf_tui.demo.v2_common import (
     RESERVED,
     V2_LEVELS,
     V2_TYPES,
+    bare_page,
     can_manage_owner,
     coded,
     cursor_key,
@@ -223,7 +224,7 @@ async def package_tree(request: Request, user: DemoUser) -> Response:
     if part == "domains":
         return await domains(request, store, pkg, rest)
     if part == "tracking-pixels" and not rest and method == "GET":
-        return ok(request, [pixel_v2(store, px) for px in store.package_pixels(pkg["uuid"])])
+        return ok(request, bare_page(request, [pixel_v2(store, px) for px in store.package_pixels(pkg["uuid"])], "id"))
     raise empty(404)
 
 
@@ -250,7 +251,7 @@ async def permissions(request: Request, store: DemoStore, pkg: dict, user: DemoU
         items = [{"user_id": u, "username": u, "permission_level": "owner"} for u in [owner] if owner in store.users]
         items += [{"user_id": u, "username": u, "permission_level": lvl}
                   for u, lvl in grants.items() if lvl in ("member", "admin")]
-        return ok(request, items)
+        return ok(request, bare_page(request, items, "user_id"))
     if request.method == "POST" and not username:
         body = await read_body(request)
         if not isinstance(body, dict):
@@ -287,7 +288,7 @@ async def routes(request: Request, store: DemoStore, pkg: dict, route_id: str) -
     if request.method == "GET":
         items = [route_v2(pkg, r) for r in store.routes.get(uuid, [])]
         if not route_id:
-            return ok(request, items)
+            return ok(request, bare_page(request, items, "id"))
         for item in items:
             if item["id"] == route_id:
                 return ok(request, item)

@@ -99,6 +99,21 @@ def paginate(
     return {"results": page, "_links": links}
 
 
+def bare_page(request: Request, items: Sequence[dict], cursor: str) -> list[dict]:
+    """A bare-array list the spec pages with ``after``/``per_page`` (a package's permissions,
+    routes and tracking pixels): the items after the one whose ``cursor`` field is ``after``, in
+    the store's order, at most ``per_page`` of them (10 by default, like every demo list). No
+    links: the spec gives these answers none, so a client learns the end from an empty page."""
+    after = request.query_params.get("after")
+    start = 0
+    if after is not None:
+        keys = [str(item.get(cursor)) for item in items]
+        if after not in keys:
+            raise message(400, f"after {after!r} is not in this list.")
+        start = keys.index(after) + 1
+    return list(items[start : start + per_page_of(request)])
+
+
 # --- dates of exports ------------------------------------------------------------------------------
 
 

@@ -116,3 +116,19 @@ async def test_aggregates_roll_up_and_rename(http, fleet_store):
     assert {r["rollup"] for r in rows} == {"monthly"} and {r["date"] for r in rows} == {"2026-10-01"}
     totals = [r for r in rows if r["breakdown"] == "by-total"]
     assert all("artifact" in r and r["total_unique"] <= r["total"] for r in totals)
+
+
+async def test_bare_lists_the_spec_pages_take_after_and_per_page(http, fleet_store):
+    uuid = find_uuid(fleet_store, "acme", "acme-downloads", "file")
+    base = f"/v2/packages/acme/{uuid}"
+    routes = (await http.get(f"{base}/routes")).json()
+    assert isinstance(routes, list) and len(routes) == 3
+    first = (await http.get(f"{base}/routes", params={"per_page": 2})).json()
+    rest = (await http.get(f"{base}/routes", params={"per_page": 2, "after": first[-1]["id"]})).json()
+    end = (await http.get(f"{base}/routes", params={"per_page": 2, "after": rest[-1]["id"]})).json()
+    assert [r["id"] for r in first + rest] == [r["id"] for r in routes] and end == []
+    grants = (await http.get(f"{base}/permissions")).json()
+    after = (await http.get(f"{base}/permissions", params={"after": grants[0]["user_id"]})).json()
+    assert after == grants[1:]
+    unknown = await http.get(f"{base}/permissions", params={"after": "nobody-here"})
+    assert unknown.status_code == 400 and unknown.json() == {"message": "after 'nobody-here' is not in this list."}

@@ -1,5 +1,6 @@
-"""Cursor pagination: every page is followed at the largest page size, a bare array is a whole
-list, and a `next` link is followed only to the configured origin."""
+"""Cursor pagination: every page is followed at the largest page size, a bare array is paged
+`after` its last item where the spec says so (a whole list elsewhere), and a `next` link is
+followed only to the configured origin."""
 
 from __future__ import annotations
 
@@ -50,12 +51,49 @@ async def test_a_small_page_size_still_reaches_the_end(v2, store):
     assert sum(n for n, _ in raw) == 120 and len(raw) == 18 and raw[-1] == (1, True)
 
 
-async def test_a_bare_array_is_the_whole_list(v2, store):
+async def test_a_bare_array_the_spec_pages_is_followed_after_its_last_id(v2, store):
+    uuid = uuid_of(store, "acme", "acme-downloads", "file")
+    assert len(store.routes[uuid]) == 3
+    raw = [page async for page in iter_raw_pages(
+        v2._api, f"/v2/packages/acme/{uuid}/routes", what="package", items="routes", per_page=2
+    )]
+    # Two, one, then an empty page: a bare array has no link, so only an empty page ends it.
+    assert [(len(items), done) for items, done in raw] == [(2, False), (1, False), (0, True)]
+    assert [r["id"] for items, _ in raw for r in items] == [r["id"] for r in store.routes[uuid]]
+
+
+async def test_a_bare_array_of_domains_is_the_whole_list(v2, store):
     uuid = uuid_of(store, "acme", "acme-downloads", "file")
     raw = [page async for page in iter_raw_pages(
-        v2._api, f"/v2/packages/acme/{uuid}/routes", what="package", items="routes"
+        v2._api, f"/v2/packages/acme/{uuid}/domains", what="package", items="domains", per_page=1
     )]
-    assert len(raw) == 1 and raw[0][1] is True and len(raw[0][0]) == len(store.routes[uuid])
+    assert len(raw) == 1 and raw[0][1] is True and len(raw[0][0]) == len(store.domains[uuid]) == 2
+
+
+async def test_permissions_beyond_the_largest_page_are_listed_whole(v2, store):
+    uuid = uuid_of(store, "acme", "acme-downloads", "file")
+    store.permissions[uuid].update({f"reader-{i:03}": "member" for i in range(130)})
+    grants = await v2.list_permissions(uuid)
+    names = [g.username for g in grants]
+    granted = {u for u, lvl in store.permissions[uuid].items() if lvl in ("member", "admin")}  # acme is an org
+    assert len(names) == len(set(names)) == len(granted) > 130 and set(names) == granted
+
+
+async def test_a_server_that_ignores_after_ends_the_bare_list_without_repeats():
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.url.params))
+        return httpx.Response(200, json=[{"user_id": f"u{i}", "username": f"user{i}", "permission_level": "member"}
+                                         for i in range(3)])
+
+    service = _mock_service(answer)
+    try:
+        grants = await service.list_permissions("p1", owner="big")
+    finally:
+        await service.aclose()
+    assert [g.username for g in grants] == ["user0", "user1", "user2"]
+    assert seen == [{"per_page": "100"}, {"per_page": "100", "after": "u2"}]
 
 
 async def test_next_on_another_host_is_refused(v2, faults):
