@@ -171,3 +171,27 @@ async def test_v2_rollup_failure_is_one_sentence_and_r_retries(demo_app, demo_fa
         await pilot.press("v", "home", "enter", "r")
         await settle(pilot)
         assert body(app) == "charts-plot" and pane_of(app).fold.counts_uniques(Rollup.WEEK)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+async def test_going_back_to_a_range_asks_nothing_until_r(demo_app, demo_store, version):
+    from .test_pane import range_keys
+
+    counting = Counting(demo_app)
+    app = host(counting, demo_store, version)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = dict(counting.rollups)  # the range and the previous period
+        thirty = pane_of(app).fold.total
+        await pilot.press(*range_keys("7d"))
+        await settle(pilot)
+        seven = dict(counting.rollups)
+        assert seven != first and pane_of(app).fold.total < thirty
+        await pilot.press(*range_keys("30d"), *range_keys("7d"), *range_keys("30d"))
+        await settle(pilot)
+        assert dict(counting.rollups) == seven
+        assert pane_of(app).fold.total == thirty and body(app) == "charts-plot"
+        assert pane_of(app).comparison is not None
+        await pilot.press("r")
+        await settle(pilot)
+        assert sum(counting.rollups.values()) == sum(seven.values()) + 2

@@ -117,7 +117,7 @@ class ChartPane(Vertical, can_focus=True):
         self.state = "idle"  # idle | loading | ready | empty | error
         self.message = ""
         self._variable_index = 0
-        self.rollups = RollupCache()  # API v2: the server's weekly/monthly uniques per range
+        self.rollups = RollupCache()  # per range: its folds, and (API v2) the server's week/month uniques
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -248,6 +248,12 @@ class ChartPane(Vertical, can_focus=True):
         if rng.days <= 0:
             self._show_message("empty", f"No downloads in {rng.name} yet: it has no complete day.")
             return
+        if (held := self.rollups.folds.get((rng.start, rng.end))) is not None:  # back to a range seen
+            self.workers.cancel_group(self, "charts")  # a range still loading must not land over it
+            self.fold, self.previous, self.comparison = held
+            self.state = "ready"
+            self.redraw()
+            return
         self.state = "loading"
         self._update_header()
         self._show_progress()
@@ -276,8 +282,8 @@ class ChartPane(Vertical, can_focus=True):
             self.previous_error = f"The previous period could not be loaded. {safe_str(err)}"
         else:
             self.previous = previous
-            merged = {**previous.daily_totals, **fold.daily_totals}
-            self.comparison = compare_periods(merged, rng.start, rng.end)
+            self.comparison = compare_periods({**previous.daily_totals, **fold.daily_totals}, rng.start, rng.end)
+            self.rollups.folds[(rng.start, rng.end)] = (fold, previous, self.comparison)
         self._update_header()
         if self.comparing:
             self.redraw()

@@ -2,7 +2,8 @@
 
 Unique visitors of a week are not the sum of its days' uniques, and only the server can count
 them. With API v1 (daily rows only) the pane keeps adding days up and says so in its labels.
-Each (range, unit) is asked for once per pane; `r` forgets them all.
+Each (range, unit) is asked for once per pane, and a range's folds are kept too, so going back
+to a range or a unit asks nothing again; `r` forgets them all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from scarf_tui.analytics import SERVER_ROLLUPS, Rollup, period_uniques_async
+from scarf_tui.analytics import SERVER_ROLLUPS, AggregateFold, Comparison, Rollup, period_uniques_async
 from scarf_tui.api.errors import ExportNotEnabled, ScarfError
 from scarf_tui.tui.common.text import safe_str
 
@@ -51,15 +52,18 @@ def rollup_failure(err: Exception, unit: Rollup) -> str:
 
 @dataclass
 class RollupCache:
-    """What the server answered per (range, unit): its counts, or the sentence of its failure."""
+    """What the server answered per (range, unit): its counts, or the sentence of its failure;
+    and per range, the pane's fold, the previous period's fold and their comparison."""
 
     counted: dict[Key, dict[date, int]] = field(default_factory=dict)
     failed: dict[Key, str] = field(default_factory=dict)
     pending: Key | None = None
+    folds: dict[tuple[date, date], tuple[AggregateFold, AggregateFold, Comparison]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.counted.clear()
         self.failed.clear()
+        self.folds.clear()
         self.pending = None
 
     def message(self, key: Key, range_text: str) -> str:
