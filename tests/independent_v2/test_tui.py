@@ -143,12 +143,6 @@ async def test_the_charts_breakdown_views_have_the_servers_rows(served):
         assert_no_error_state(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/organizations/list_screen.py builds :orgs from package owners and config only, not from "
-    "users/{username}/organizations (service.known_organizations has them): an organization of the user "
-    "that has no packages yet is not listed (1 of 11 here)",
-)
 async def test_orgs_lists_every_organization_the_server_says_the_user_is_in(served):
     app = tui(served)
     async with app.run_test(size=SIZE) as pilot:

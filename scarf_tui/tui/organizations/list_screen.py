@@ -1,8 +1,10 @@
 """Organizations the user works with.
 
-API v1 has no "list my organizations" endpoint, so the list is inferred: the owners of the
-user's packages (other than the user), plus --org and the `orgs` setting. Each is then read
-with GET /organizations/{name}; one that cannot be read still shows, with the reason.
+--org and the `orgs` setting ("config"), the owners of the user's packages other than the user
+("packages"), and whatever else the service's known_organizations finds: on API v2 the
+organizations users/{username}/organizations names ("member"), even those without packages; API
+v1 has no such endpoint, so there the list is what the packages imply. Each is then read with
+GET /organizations/{name}; one that cannot be read still shows, with the reason.
 """
 
 from __future__ import annotations
@@ -117,13 +119,17 @@ class OrganizationsScreen(BaseScreen):
             if not self.table.rows:
                 self.table.set_error(OFFLINE_NOTHING_SAVED)
             return
+        configured = session.configured_orgs()
         try:
             service = await session.ready_api()
             packages = await service.list_packages()
+            known = await service.known_organizations(configured)
         except Exception as err:  # noqa: BLE001 - shown as the table's error state
             self.table.set_error(self.show_error(err))
             return
-        names = known_org_names([p.owner for p in packages], session.username, session.configured_orgs())
+        names = known_org_names([p.owner for p in packages], session.username, configured)
+        for name in known:  # v2: organizations the server says the user is in, packages or not
+            names.setdefault(name, "member")
         counts = {name: sum(1 for p in packages if p.owner == name) for name in names}
 
         async def read(name: str) -> tuple[Organization | None, str | None, bool]:
