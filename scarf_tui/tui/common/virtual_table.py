@@ -72,8 +72,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
     ]
 
-    class RowHighlighted(Message):
-        """The cursor moved to another row."""
+    class RowMessage(Message):
+        """About the row at `cursor_row` (key `row_key`)."""
 
         def __init__(self, table: VirtualTable, cursor_row: int, row_key: str | None) -> None:
             super().__init__()
@@ -85,7 +85,10 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    class RowSelected(RowHighlighted):
+    class RowHighlighted(RowMessage):
+        """The cursor moved to another row."""
+
+    class RowSelected(RowMessage):
         """Enter (or a click on the cursor row)."""
 
     def __init__(
