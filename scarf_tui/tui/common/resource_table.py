@@ -8,8 +8,7 @@ or `s` to cycle. The owner feeds rows (already-safe `Text` cells) and listens fo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -33,23 +32,53 @@ class Column:
     flex: bool = False  # takes the width the fixed columns leave (content truncated with …)
 
 
-@dataclass
 class Row:
-    key: str
-    item: Any
-    cells: dict[str, Text]
-    sort_values: dict[str, Any] = field(default_factory=dict)
-    search_text: str = ""
+    """One line of a ResourceTable. `cells` are given up front, or made from the item by
+    `build` each time the row is drawn, so a 20,000-row list keeps no styled text per row
+    (`set_cell` values, such as a trend filled in later, are kept either way). `sort_values`
+    and `search_text` are what sorting and `/` read; give them when cells are built."""
+
+    __slots__ = ("key", "item", "sort_values", "search_text", "_cells", "_build", "_haystack")
+
+    def __init__(
+        self,
+        key: str,
+        item: Any,
+        cells: dict[str, Text] | None = None,
+        sort_values: dict[str, Any] | None = None,
+        search_text: str = "",
+        build: Callable[[Any], dict[str, Text]] | None = None,
+    ) -> None:
+        self.key = key
+        self.item = item
+        self.sort_values = sort_values if sort_values is not None else {}
+        self.search_text = search_text
+        self._cells = cells if cells is not None else {}
+        self._build = build
+        self._haystack: str | None = None
+
+    @property
+    def cells(self) -> dict[str, Text]:
+        if self._build is None:
+            return self._cells
+        return {**self._build(self.item), **self._cells}
+
+    def set_cell(self, column: str, value: Text) -> None:
+        self._cells[column] = value
+        self._haystack = None  # a cell may be part of what `/` searches
 
     def sort_value(self, column: str) -> Any:
         if column in self.sort_values:
             return self.sort_values[column]
-        return self.cells[column].plain.casefold() if column in self.cells else ""
+        cell = self.cells.get(column)
+        return cell.plain.casefold() if cell is not None else ""
 
-    @cached_property
+    @property
     def haystack(self) -> str:
         """What `/` searches, folded once (filtering 20,000 rows must not fold them per key)."""
-        return (self.search_text or " ".join(c.plain for c in self.cells.values())).casefold()
+        if self._haystack is None:
+            self._haystack = (self.search_text or " ".join(c.plain for c in self.cells.values())).casefold()
+        return self._haystack
 
 
 def text_matches(filter_text: str, haystack: str) -> bool:
@@ -157,10 +186,13 @@ class ResourceTable(Vertical):
             field_.can_focus = False  # only while the filter bar shows
             yield field_
         keys = [c.key for c in self.columns]
+
+        def cells_in_order(row: Row) -> list[Text]:
+            cells = row.cells
+            return [cells.get(key, _BLANK) for key in keys]
+
         yield ResourceDataTable(
-            [TableColumn(c.key, c.label, c.width, c.flex) for c in self.columns],
-            cells=lambda row: [row.cells.get(key, _BLANK) for key in keys],
-            id="table",
+            [TableColumn(c.key, c.label, c.width, c.flex) for c in self.columns], cells=cells_in_order, id="table"
         )
         spinner = LoadingIndicator(id="spinner")
         spinner.display = False
@@ -203,8 +235,7 @@ class ResourceTable(Vertical):
         row = self._rows_by_key().get(row_key)
         if row is None:
             return
-        row.cells[column] = value
-        row.__dict__.pop("haystack", None)  # a cell may be part of what `/` searches
+        row.set_cell(column, value)
         if sort_value is not None:
             row.sort_values[column] = sort_value
         index = self.table.index_of(row_key)
