@@ -145,11 +145,18 @@ class Capabilities:
     aggregate_rollups: tuple[str, ...]
     breakdowns: tuple[str, ...]
     cursor_pages: bool
+    # Package types whose domains the API lists and edits; None: every type (v2's domain
+    # endpoints are for any package; only its routes say "only for File Packages").
+    domain_types: tuple[str, ...] | None = None
     missing: dict[str, str] = field(default_factory=dict)
 
     def why_missing(self, action: str) -> str | None:
         """The sentence saying why ``action`` is not offered, or None when it is."""
         return self.missing.get(action)
+
+    def has_domains(self, library_type: str | None) -> bool:
+        """Whether a package of this type has domains to list and edit."""
+        return self.domain_types is None or (library_type or "") in self.domain_types
 
 
 # The seven breakdowns the UI has always known (AggregateRow.breakdown values) and the ones v2 adds.
@@ -167,6 +174,7 @@ V1_MISSING = {
     "rollups": "API v1 sends daily rows only; weekly and monthly unique counts need API v2.",
     "owner_events": "API v1 exports events per package or for all your pixels, not per owner.",
     "users": "API v1 has no user lookup; organizations come from your packages and config.toml.",
+    "domains": "API v1 keeps domains for file and python packages only; API v2 has them for every package.",
 }
 V2_MISSING = {
     "create_organization": "API v2 cannot create organizations; create one on scarf.sh.",
@@ -190,6 +198,7 @@ V1_CAPABILITIES = Capabilities(
     aggregate_rollups=("daily",),
     breakdowns=CORE_BREAKDOWNS,
     cursor_pages=False,
+    domain_types=("file", "python"),
     missing=V1_MISSING,
 )
 
@@ -209,6 +218,7 @@ V2_CAPABILITIES = Capabilities(
     aggregate_rollups=("daily", "weekly", "monthly", "yearly"),
     breakdowns=CORE_BREAKDOWNS + EXTRA_BREAKDOWNS,
     cursor_pages=True,
+    domain_types=None,
     missing=V2_MISSING,
 )
 

@@ -11,6 +11,8 @@ One store, two versions. The store keeps v1-shaped records; v2 reads and writes 
   ``default`` are "no v2 grant" (not listed). Setting ``owner`` on a personal package moves the
   package to that user (the old owner keeps admin); DELETE by username removes the v1 grant.
 - Routes: v1 ``templatePath``/``outgoingUrl`` are v2 ``incoming_path``/``outgoing_url``.
+- Domains: v2 lists and edits them for a package of any type (the spec's domain endpoints name
+  no type); v1 only for file and python packages, so another type's domains are v2's alone.
 - Organizations and members are shared as they are; v2 has no organization create.
 - Tracking pixels are the store's pixels (which v1 exports only); collections are v2 only.
 - Aggregates: v1 rows renamed (``package`` -> ``artifact``, ``unique_total`` -> ``total_unique``,

@@ -9,7 +9,7 @@ import re
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scarf_tui.demo.common import DOMAIN_KINDS, endpoint, no_content, ok, read_body, read_object
+from scarf_tui.demo.common import endpoint, no_content, ok, read_body, read_object
 from scarf_tui.demo.routes_v2_more import overview, owner_aggregates, owner_events, package_events
 from scarf_tui.demo.store import DemoStore, DemoUser, utc_now_iso
 from scarf_tui.demo.v2_common import (
@@ -324,8 +324,6 @@ async def domains(request: Request, store: DemoStore, pkg: dict, domain_id: str)
             if item["id"] == domain_id:
                 return ok(request, item)
         raise empty(404)
-    if pkg.get("libraryType") not in DOMAIN_KINDS:
-        raise message(422, "Domains can be added to file and python packages only.")
     if request.method == "POST" and not domain_id:
         name = (await read_object(request)).get("name")
         if problem := domain_problem(store, name):

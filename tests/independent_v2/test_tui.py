@@ -7,8 +7,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.packages.table import PackageTable
 from tests.tui.helpers import make_app, press, settle
@@ -178,12 +176,6 @@ async def test_the_palette_search_shows_hostile_hits_literally(served):
         assert "tracking pixel [@click=app.quit]pixel[/]" in shown and app.is_running
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/packages/package_screen.py offers the Domains tab to file and python packages only (the v1 "
-    "seed's rule); the v2 spec's domain endpoints are for any package (only routes say 'only for File "
-    "Packages'), so a docker package's domains can't be listed or edited on v2",
-)
 async def test_a_docker_package_has_its_domains_tab_on_v2(served):
     (pkg,) = [p for p in served.store.packages.values() if p["name"] == "fleet-docker-000"]
     app = tui(served, org=ORG)

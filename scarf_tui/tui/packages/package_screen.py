@@ -21,6 +21,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
+from scarf_tui.api.models import Capabilities
 from scarf_tui.domain import LibraryType, Package
 from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.messages import GoBack
@@ -44,23 +45,24 @@ TABS: tuple[tuple[str, str], ...] = (
 PURLDB_TYPES = ("pypi", "npm", "docker", "python")
 
 
-def tab_available(tab: str, library_type: str | None) -> bool:
-    """Routes exist for file packages; domains for file and python packages (v1 seed)."""
+def tab_available(tab: str, library_type: str | None, capabilities: Capabilities) -> bool:
+    """Routes exist for file packages; domains for the types the API version keeps them for
+    (Capabilities.has_domains: v1 file and python, v2 every type)."""
     if tab == "routes":
         return library_type == LibraryType.FILE.value
     if tab == "domains":
-        return library_type in (LibraryType.FILE.value, LibraryType.PYTHON.value)
+        return capabilities.has_domains(library_type)
     if tab == "details":
         return (library_type or "").lower() in PURLDB_TYPES
     return True
 
 
-def unavailable_reason(tab: str) -> str:
+def unavailable_reason(tab: str, capabilities: Capabilities) -> str:
     if tab == "routes":
         return "Routes exist only for file packages."
     if tab == "details":
         return "PurlDB details exist only for pypi, python, npm and docker packages."
-    return "Domains exist only for file and python packages."
+    return capabilities.why_missing("domains") or "This package has no domains."
 
 
 class Overview(VerticalScroll):
@@ -117,14 +119,20 @@ class PackageScreen(TabbedScreen):
     def __init__(self, package: Package, *, tab: str = "overview") -> None:
         super().__init__()
         self.package = package
-        self.initial_tab = tab if tab in dict(TABS) and tab_available(tab, package.library_type) else "overview"
+        self.requested_tab = tab
+        self.initial_tab = "overview"  # the requested tab, once compose_body knows the API version
         self._mounted_panes: set[str] = {"overview"}
         self.domains: Text | None = None  # the overview's Domains line, once read (API v2)
 
+    def has_tab(self, tab: str) -> bool:
+        return tab_available(tab, self.package.library_type, self.session.api.capabilities)
+
     def compose_body(self) -> ComposeResult:
+        tab = self.requested_tab
+        self.initial_tab = tab if tab in dict(TABS) and self.has_tab(tab) else "overview"
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab_id, title in TABS:
-                if not tab_available(tab_id, self.package.library_type):
+                if not self.has_tab(tab_id):
                     continue
                 with TabPane(title, id=tab_id):
                     if tab_id == "overview":
@@ -142,7 +150,7 @@ class PackageScreen(TabbedScreen):
         self._reread()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "tab" and parameters and not tab_available(str(parameters[0]), self.package.library_type):
+        if action == "tab" and parameters and not self.has_tab(str(parameters[0])):
             return False  # hidden: this kind of package has no such tab
         return super().check_action(action, parameters)
 
@@ -167,8 +175,8 @@ class PackageScreen(TabbedScreen):
 
     # --- tabs ---------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
-        if not tab_available(tab, self.package.library_type):
-            self.notify(unavailable_reason(tab), severity="warning")
+        if not self.has_tab(tab):
+            self.notify(unavailable_reason(tab, self.session.api.capabilities), severity="warning")
             return
         tabs = self.query_one("#tabs", TabbedContent)
         if tabs.active != tab:
@@ -177,7 +185,7 @@ class PackageScreen(TabbedScreen):
         self.update_crumbs()
 
     def action_cycle_tab(self, step: int) -> None:
-        tabs = [t for t, _ in TABS if tab_available(t, self.package.library_type)]
+        tabs = [t for t, _ in TABS if self.has_tab(t)]
         index = tabs.index(self.active_tab) if self.active_tab in tabs else 0
         self.action_tab(tabs[(index + step) % len(tabs)])
 
