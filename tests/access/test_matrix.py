@@ -301,3 +301,22 @@ async def test_the_cursor_moves_by_cell_and_the_headers_stay(service) -> None:
         assert lines[0].startswith(" package \\ user")
         last = screen.matrix.package_name(screen.matrix.rows[-1])
         assert any(line.startswith(" " + last[:8]) for line in lines[1:])
+
+
+async def test_filters_typed_in_one_burst_land_in_the_fields(service, demo_store) -> None:
+    """"uedsger⏎/tiny⏎" arriving at once (a paste, SSH): "d" and "e" must not reach the grid,
+    where "d" would start a change."""
+    from textual import events
+
+    before = {u: dict(g) for u, g in demo_store.permissions.items()}
+    app = make_app(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_matrix(pilot, "tinytools")
+        keys = ["u", *"edsger", "enter", "slash", *"tiny", "enter"]
+        for key in keys:
+            app.post_message(events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key)))
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.matrix is not None
+        assert (screen.matrix.user_filter, screen.matrix.package_filter) == ("edsger", "tiny")
+    assert demo_store.permissions == before

@@ -190,7 +190,9 @@ class AccessGrid(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            if name.startswith("access-grid--"):
+            if name == "access-grid--current":  # emphasis only: the line keeps its own colours
+                style = self.get_component_rich_style(name).without_color
+            elif name.startswith("access-grid--"):
                 style = self.get_component_rich_style(name)
             else:
                 style = Style.parse(LEVEL_STYLES.get(name, ""))

@@ -40,9 +40,10 @@ class AccessScreen(BaseScreen):
     CSS_PATH = style_path("access.tcss")
 
     BINDINGS = [
-        # priority: "/name" typed in one burst must land in the filter, not in the grid.
+        # priority, and focus set at once: "/name" or "uname" typed in one burst (a paste, SSH)
+        # must land in the filter, not in the grid, where "d" or "a" would start a change.
         Binding("slash", "filter('packages')", "Filter packages", id="access.filter_packages", priority=True),
-        Binding("u", "filter('users')", "Filter users", id="access.filter_users"),
+        Binding("u", "filter('users')", "Filter users", id="access.filter_users", priority=True),
         Binding("a", "set_level('admin')", "Admin", id="access.level_admin"),
         Binding("m", "set_level('member')", "Member", id="access.level_member"),
         Binding("o", "set_level('owner')", "Owner", id="access.level_owner"),
@@ -50,6 +51,9 @@ class AccessScreen(BaseScreen):
         Binding("b", "set_level('blocked')", "Block", id="access.level_blocked"),
         Binding("ctrl+d", "set_level('none')", "Remove access", id="access.remove"),
         Binding("enter", "pick_level", "Level…", id="access.pick_level"),
+        # enter in a filter field: focus back on the grid as the key arrives, so keys typed after
+        # it in the same burst reach the grid (or the other filter's key), not the field.
+        Binding("enter", "keep_filter", "Keep filter", show=False, priority=True, id="access.keep_filter"),
         Binding("space", "toggle_mark", "Mark", id="access.mark"),
         Binding("escape", "peel", "Clear", show=False, id="access.peel"),
     ]
@@ -217,7 +221,7 @@ class AccessScreen(BaseScreen):
         field = self.query_one(f"#access-{'package' if axis == 'packages' else 'user'}-filter", Input)
         self.query_one("#access-filters").add_class("-active")
         field.add_class("-active")
-        field.focus()
+        self.set_focus(field)
         field.cursor_position = len(field.value)
 
     @on(Input.Changed)
@@ -232,11 +236,14 @@ class AccessScreen(BaseScreen):
         self.grid.relayout()
         self._show_status(self._status_error)
 
+    def action_keep_filter(self) -> None:
+        self.set_focus(self.grid)
+        self._tidy_filters()
+
     @on(Input.Submitted)
     def _filter_kept(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._tidy_filters()
-        self.grid.focus()
+        event.stop()  # enter reached the field after all (the binding was remapped): same outcome
+        self.action_keep_filter()
 
     def _tidy_filters(self) -> None:
         shown = False
@@ -276,7 +283,10 @@ class AccessScreen(BaseScreen):
             return False
         if action == "peel":
             return self.has_layer()
-        if isinstance(self.focused, Input):
+        typing = isinstance(self.focused, Input)
+        if action == "keep_filter":
+            return typing
+        if typing:
             return False  # typing a filter: the keys (even "/") belong to the field
         if action == "set_level" and parameters and parameters[0] not in self.offered_levels():
             return False  # a level this API version does not have
