@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -133,6 +133,8 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="API base URL, e.g. https://scarf.sh/api (default: config.toml or SCARF_API_URL)",
     )
+    source.add_argument("--api", choices=("v1", "v2"), type=str.lower, default=argparse.SUPPRESS,
+                        help="Scarf API version (default: SCARF_API_VERSION, api_version in config.toml, else the URL)")
     # The demo account to use with --demo ("noexport" shows the no-export-access path).
     source.add_argument("--demo-token", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -336,16 +338,15 @@ def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.Exi
         session = start_demo(stack, api_version=version, token=getattr(args, "demo_token", None) or DEMO_TOKEN)
         return session.service
 
-    from scarf_tui.api import make_service
+    from scarf_tui.api import make_service_for
     from scarf_tui.api.http import reveal_token
 
-    base_url = getattr(args, "api_url", None) or settings.api_url
     token = reveal_token(settings.token)
     if not token:
         raise _NoToken("No API token is set: set SCARF_API_TOKEN or add token to config.toml (or try --demo).")
-    limits = getattr(settings, "limits", None)
-    extra: dict[str, Any] = {"limits": limits} if limits is not None else {}
-    return make_service(base_url, token, username=settings.username, **extra)
+    url = getattr(args, "api_url", None) or settings.api_url
+    # The TUI's precedence (make_service_for): --api, $SCARF_API_VERSION, api_version, then the URL.
+    return make_service_for(replace(settings, api_url=url), api_version=getattr(args, "api", None), token=token)
 
 
 async def _run(

@@ -14,5 +14,6 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("SCARF_API_TOKEN", raising=False)
     monkeypatch.delenv("SCARF_API_URL", raising=False)
     monkeypatch.delenv("SCARF_USERNAME", raising=False)
+    monkeypatch.delenv("SCARF_API_VERSION", raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path

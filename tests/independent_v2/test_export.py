@@ -95,11 +95,6 @@ def test_an_html_page_instead_of_events_is_a_sentence(cli, served, capsys):
     assert not (cli / "events.csv").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export_cli._open_service calls make_service without api_version, so SCARF_API_VERSION and "
-    "api_version in config.toml are ignored and the URL alone decides (stats_cli passes it)",
-)
 def test_the_export_follows_scarf_api_version(cli, served, monkeypatch, capsys):
     # A URL ending in /api reads as v1; SCARF_API_VERSION=v2 outranks the URL.
     monkeypatch.setenv("SCARF_API_URL", served.url + "/api")
