@@ -211,7 +211,7 @@ def organization_from_v2(m: OrganizationV2) -> Organization:
         billing_email=m.billing_email or "",
         created_at=m.created_at,
         updated_at=m.updated_at,
-        website=m.website,
+        website=m.website or None,  # "" is how v2 says "no website" (a string, never null)
     )
 
 

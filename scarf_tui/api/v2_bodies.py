@@ -60,7 +60,9 @@ def organization_to_v2(draft: OrganizationDraft) -> dict[str, Any]:
     _raise(problems)
     body: dict[str, Any] = {"name": draft.name, "billing_email": draft.billing_email.strip()}
     body["description"] = draft.description
-    body["website"] = draft.website or None
+    # The spec types website as a string, never null: "" says "no website" (so clearing it in
+    # the form clears it on the server; leaving it out could keep the old one).
+    body["website"] = draft.website or ""
     return body
 
 

@@ -187,3 +187,18 @@ async def test_v2_asks_for_a_username_where_v1_takes_an_email(make, store):
         await make("v2").set_permissions(uuid, [GrantChange("ada@example.org", PermissionLevel.MEMBER)])
     assert str(caught.value) == "API v2 finds users by username only, not by email: enter the Scarf username."
     assert "ada" not in store.permissions[uuid]
+
+
+async def test_clearing_an_organizations_website(service, store, version):
+    assert store.orgs["openlab"].get("website")
+    draft = OrganizationDraft("openlab", "No site now.", "money@openlab.example", None)
+    org = await service.update_organization("openlab", draft)
+    assert org.website is None and store.orgs["openlab"]["website"] is None
+    assert (await service.get_organization("openlab")).website is None
+
+
+def test_a_v2_organization_body_never_holds_null():
+    from scarf_tui.api.v2_bodies import organization_to_v2
+
+    body = organization_to_v2(OrganizationDraft("openlab", "", "money@openlab.example", None))
+    assert body == {"name": "openlab", "billing_email": "money@openlab.example", "description": "", "website": ""}
