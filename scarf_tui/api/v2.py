@@ -225,7 +225,7 @@ def membership_from_v2(m: OrganizationMembershipV2) -> Membership:
         role=m.role,
         organization_id=m.organization_id,
         description=m.organization_description,
-        website=m.organization_website,
+        website=m.organization_website or None,
     )
 
 

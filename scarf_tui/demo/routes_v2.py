@@ -14,7 +14,9 @@ One store, two versions. The store keeps v1-shaped records; v2 reads and writes 
 - Domains: v2 lists and edits them for a package of any type (the spec's domain endpoints name
   no type); v1 only for file and python packages, so another type's domains are v2's alone.
 - Organizations and members are shared as they are; v2 has no organization create.
-- Tracking pixels are the store's pixels (which v1 exports only); collections are v2 only.
+- Tracking pixels are the store's pixels (which v1 exports only); a pixel whose package is of a
+  type v2 lacks shows no package on v2 (in lists, GET and search), and v2 can't attach one to such
+  a package. Collections are v2 only.
 - Aggregates: v1 rows renamed (``package`` -> ``artifact``, ``unique_total`` -> ``total_unique``,
   ``country`` -> ``by-country``...), summed by ``rollup``, plus the breakdowns only v2 has.
 
@@ -78,7 +80,7 @@ async def user_organizations(request: Request, user: DemoUser) -> Response:
     wanted = request.query_params.get("organization_id")
     items = [
         {"organization_id": org_v2(org)["id"], "organization_name": name,
-         "organization_description": org.get("description") or "", "organization_website": org.get("website"),
+         "organization_description": org.get("description") or "", "organization_website": org.get("website") or "",
          "role": store.members[name][username]}
         for name, org in store.orgs.items() if username in store.members.get(name, {})
     ]

@@ -48,6 +48,7 @@ from scarf_tui.demo.v2_common import (
     package_ref,
     package_v2,
     paginate,
+    pixel_package_ref,
     pixel_v2,
     require_pro,
     the_store,
@@ -86,7 +87,7 @@ def _pixel_fields(store: DemoStore, owner: str, body: dict, *, current: str | No
         raise coded(422, "name-already-exists", "The name exists.")
     if package_id is not None:
         pkg = store.packages.get(str(package_id))
-        if pkg is None or pkg["owner"] != owner:
+        if pkg is None or pkg["owner"] != owner or pkg.get("libraryType") not in V2_TYPES:
             if updating:
                 raise coded(422, "invalid-package-owner", "The package belongs to another owner.")
             raise message(422, "package_id is not a package of this owner.")
@@ -221,8 +222,8 @@ async def search(request: Request, user: DemoUser) -> Response:
             continue
         if folded in px.name.casefold():
             item: dict[str, object] = {"id": px.id, "owner": px.owner, "name": px.name}
-            if px.package in store.packages:
-                item["package"] = package_ref(store.packages[px.package])
+            if (ref := pixel_package_ref(store, px)) is not None:
+                item["package"] = ref
             results.append({"type": "tracking-pixel", "tracking-pixel": item})
     return ok(request, {"results": results[:50]})
 

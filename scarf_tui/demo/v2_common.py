@@ -234,11 +234,18 @@ def route_v2(pkg: dict, route: dict) -> dict:
     }
 
 
+def pixel_package_ref(store: DemoStore, px: Pixel) -> dict | None:
+    """The PackageIdentifier of a pixel's package, or None: no package, or one of a type v2
+    lacks (pypi, other), which v2 does not serve, so its pixels show no package there."""
+    pkg = store.packages.get(px.package) if px.package else None
+    return package_ref(pkg) if pkg is not None and pkg.get("libraryType") in V2_TYPES else None
+
+
 def pixel_v2(store: DemoStore, px: Pixel) -> dict:
     body: dict = {"id": px.id, "owner": px.owner, "name": px.name,
                   "created_at": PIXEL_CREATED_AT, "updated_at": PIXEL_CREATED_AT}
-    if px.package and px.package in store.packages:
-        body["package"] = package_ref(store.packages[px.package])
+    if (ref := pixel_package_ref(store, px)) is not None:
+        body["package"] = ref
     return body
 
 
@@ -254,9 +261,10 @@ def user_v2(store: DemoStore, name: str) -> dict | None:
 
 
 def org_v2(org: dict) -> dict:
+    """The v2 Organization; no website is "" (the spec's website is a string, never null)."""
     return {
         "id": data.stable_uuid("org", org["name"]), "name": org["name"], "description": org.get("description") or "",
-        "billing_email": org.get("billingEmail") or "", "website": org.get("website"),
+        "billing_email": org.get("billingEmail") or "", "website": org.get("website") or "",
         "created_at": org["createdAt"], "updated_at": org["updatedAt"],
     }
 

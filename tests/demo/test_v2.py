@@ -132,3 +132,16 @@ async def test_bare_lists_the_spec_pages_take_after_and_per_page(http, fleet_sto
     assert after == grants[1:]
     unknown = await http.get(f"{base}/permissions", params={"after": "nobody-here"})
     assert unknown.status_code == 400 and unknown.json() == {"message": "after 'nobody-here' is not in this list."}
+
+
+async def test_a_pixel_of_a_v1_only_package_shows_no_package_on_v2(http, fleet_store):
+    (pixel,) = [px for px in fleet_store.pixels.values() if px.name == "labkit-docs"]
+    assert fleet_store.packages[pixel.package]["libraryType"] == "pypi"
+    listed = {p["id"]: p for p in (await http.get("/v2/tracking-pixels/openlab")).json()["results"]}
+    one = (await http.get(f"/v2/tracking-pixels/openlab/{pixel.id}")).json()
+    hits = (await http.post("/v2/search", json={"query": "labkit"})).json()["results"]
+    (hit,) = [h["tracking-pixel"] for h in hits if h["type"] == "tracking-pixel"]
+    assert "package" not in listed[pixel.id] and "package" not in one and "package" not in hit
+    assert all(h["package"]["type"] != "pypi" for h in hits if h["type"] == "package")
+    refused = await http.post("/v2/tracking-pixels/openlab", json={"name": "new", "package_id": pixel.package})
+    assert refused.status_code == 422 and refused.json() == {"message": "package_id is not a package of this owner."}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import httpx
-import pytest
 
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app
@@ -80,11 +79,6 @@ async def test_the_independent_server_answers_in_the_specs_shapes():
         assert shape_problems(template, answer) == [], template
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the demo's /v2/search returns tracking pixels whose package has type 'pypi', a type the "
-    "spec's PackageType (docker, file, python, npm, hackage) does not have",
-)
 async def test_the_demo_server_answers_in_the_specs_shapes():
     wrong = {t: p for t, a in await answers("demo") if (p := shape_problems(t, a))}
     assert wrong == {}
