@@ -51,6 +51,17 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
 
 
+def _rss_now_mb() -> float | None:
+    """The resident set right now (Linux), beside the peak: what the full matrix holds."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def _store(packages: int, users: int | None):  # noqa: ANN202
     """The demo store with atlas at `packages`; with `users`, atlas keeps that many members
     (the maintainer among them) and every atlas grant is moved onto one of them."""
@@ -190,7 +201,7 @@ def child(base_url: str, api: str) -> None:
             await service.aclose()
 
     result = asyncio.run(run())
-    result.update(baseline_mb=baseline, peak_mb=_peak_rss_mb())
+    result.update(baseline_mb=baseline, peak_mb=_peak_rss_mb(), now_mb=_rss_now_mb())
     print(json.dumps(result))
 
 
@@ -199,7 +210,7 @@ def rss_benchmark(api: str) -> bool:
 
     ok = True
     print(f"\n4. Peak RSS of the app with the matrix full (a fresh process each; API {api})")
-    print(f"{'matrix':>18} {'peak MB':>8} {'after imports MB':>17} {'fill s':>7}")
+    print(f"{'matrix':>18} {'peak MB':>8} {'peak after imports MB':>22} {'RSS at end MB':>14} {'fill s':>7}")
     for users in (RSS_USERS, None):
         with contextlib.ExitStack() as stack:
             demo = start_demo(stack, api_version=api, store=_store(RSS_PACKAGES, users))
@@ -212,7 +223,9 @@ def rss_benchmark(api: str) -> bool:
             return False
         result = json.loads(out.stdout.strip().splitlines()[-1])
         shape = f"{result['packages']:,} × {result['users']}"
-        print(f"{shape:>18} {result['peak_mb']:>8.1f} {result['baseline_mb']:>17.1f} {result['fill_s']:>7.1f}")
+        now = f"{result['now_mb']:.1f}" if result["now_mb"] is not None else "-"
+        print(f"{shape:>18} {result['peak_mb']:>8.1f} {result['baseline_mb']:>22.1f} {now:>14} "
+              f"{result['fill_s']:>7.1f}")
         if users == RSS_USERS:
             ok = result["peak_mb"] <= RSS_TARGET_MB and not result["unread"]
     print(f"target <= {RSS_TARGET_MB:.0f} MB at {RSS_PACKAGES:,} × {RSS_USERS}: {'met' if ok else 'NOT met'}")
