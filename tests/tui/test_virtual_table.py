@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row, narrows, text_matches
@@ -167,3 +168,19 @@ async def test_typing_a_filter_shows_exactly_the_rows_that_match() -> None:
             assert [r.key for r in table.visible_rows] == expected, typed
         assert typed == "al!"
         assert table.visible_rows == [] and "0 of 3000 things" in str(table.query_one("#status").render())
+
+
+async def test_keys_after_enter_in_one_burst_go_to_the_table() -> None:
+    """tmux, a paste or a fast typist deliver `/al⏎G` in one read: the keys are queued before
+    any of them is handled, and G must still reach the table, not the filter."""
+    app = ListApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        for key, char in [("slash", "/"), ("a", "a"), ("l", "l"), ("enter", "\r"), ("G", "G")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert table.filter_text == "al"
+        assert app.focused is table.table
+        assert table.table.cursor_row == len(table.visible_rows) - 1 > 0

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from scarf_tui.api.service import ScarfService
 from scarf_tui.tui.common.confirm import Change, ConfirmDialog, change_summary
 from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
-from scarf_tui.tui.common.resource_table import text_matches
+from scarf_tui.tui.common.resource_table import FilterInput, text_matches
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_text
 from scarf_tui.tui.common.virtual_table import TableColumn, TableRow, VirtualTable
@@ -91,7 +91,7 @@ class EditorPane(Widget, Generic[Item]):
     def compose(self) -> ComposeResult:
         yield Static(self.title(), classes="pane-title")
         yield Static("", classes="pane-status")
-        yield Input(placeholder="filter (!text: rows without it) · enter keep · esc clear", classes="pane-filter")
+        yield FilterInput(placeholder="filter (!text: rows without it) · enter keep · esc clear", classes="pane-filter")
         yield VirtualTable([TableColumn(key, label) for key, label in self.COLUMNS], classes="pane-table")
 
     def on_mount(self) -> None:
@@ -162,12 +162,11 @@ class EditorPane(Widget, Generic[Item]):
             self.filter_text = event.value
             self.refresh_rows()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is self.filter_input:
-            event.stop()
-            if not self.filter_text:
-                self.filter_input.remove_class("-active")
-            self.table.focus()
+    def accept_filter(self) -> None:
+        """Enter in the filter (FilterInput): keep it, and go back to the table."""
+        if not self.filter_text:
+            self.filter_input.remove_class("-active")
+        self.table.focus()
 
     def has_layer(self) -> bool:
         """Something esc should clear before it leaves the screen (a subclass adds marks)."""

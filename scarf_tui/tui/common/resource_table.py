@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import on
@@ -99,19 +99,35 @@ def narrows(before: str, after: str) -> bool:
 class FilterInput(Input):
     """The `/` prompt. Enter accepts the filter; esc clears it.
 
-    Both act synchronously inside the key dispatch, so a fast `enter enter` (accept, then open)
-    sends the second enter to the table rather than to this input again."""
+    Both are priority bindings: they run as the app reads the key, before it hands the next key
+    of the same burst to the focused widget, so `/text⏎G` (tmux, a paste, a fast typist) sends
+    G to the table rather than into the filter."""
 
     BINDINGS = [
-        Binding("enter", "accept", "Accept filter", id="table.filter_accept"),
-        Binding("escape", "clear_filter", "Clear filter", id="table.filter_clear"),
+        Binding("enter", "accept", "Accept filter", id="table.filter_accept", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", id="table.filter_clear", priority=True),
     ]
 
+    def _owner(self) -> FilterOwner:
+        owner = next((node for node in self.ancestors if isinstance(node, FilterOwner)), None)
+        if owner is None:
+            raise RuntimeError("a FilterInput must sit inside a ResourceTable or an EditorPane")
+        return owner
+
     def action_accept(self) -> None:
-        self.query_ancestor(ResourceTable).accept_filter()
+        self._owner().accept_filter()
 
     def action_clear_filter(self) -> None:
-        self.query_ancestor(ResourceTable).action_clear_filter()
+        self._owner().clear_filter()
+
+
+@runtime_checkable
+class FilterOwner(Protocol):
+    """What holds a FilterInput: a ResourceTable or an EditorPane."""
+
+    def accept_filter(self) -> None: ...
+
+    def clear_filter(self) -> None: ...
 
 
 
@@ -338,6 +354,9 @@ class ResourceTable(Vertical):
         field_.cursor_position = len(field_.value)
 
     def action_clear_filter(self) -> None:
+        self.clear_filter()
+
+    def clear_filter(self) -> None:
         self.set_filter("")
         self.screen.set_focus(self.table)
 
