@@ -152,6 +152,14 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
+def try_again_text(retry_after: float | None) -> str:
+    """When to try again after a 429: "in N seconds" from Retry-After; a wait under a second
+    (Retry-After: 0 included) is "in a moment", never "in 0 seconds"; none said, "shortly"."""
+    if retry_after is None:
+        return "try again shortly"
+    return f"try again in {seconds_text(retry_after)}" if retry_after >= 1 else "try again in a moment"
+
+
 # Error values nested deeper than this are not read for words (a hostile body may nest
 # thousands of levels).
 MAX_ERROR_DEPTH = 8
@@ -308,7 +316,7 @@ def error_from_response(
         return ValidationFailed(message, field_errors=fields, status=status)
     if status == 429:
         retry_after = parse_retry_after(headers.get("retry-after"))
-        when = f"try again in {seconds_text(retry_after)}" if retry_after is not None else "try again shortly"
+        when = try_again_text(retry_after)
         return RateLimited(
             f"Scarf is rate limiting requests (429): {when}.", retry_after=retry_after, status=status
         )

@@ -31,7 +31,7 @@ from scarf_tui.api.errors import (
     parse_error_body,
     parse_retry_after,
     sanitize,
-    seconds_text,
+    try_again_text,
 )
 
 
@@ -163,7 +163,7 @@ def error_from_response(
         return SourceValidationFailed(message, field_errors=fields, **kw)
     if status == 429:
         retry_after = parse_retry_after(headers.get("retry-after"))
-        when = f"try again in {seconds_text(retry_after)}" if retry_after is not None else "try again shortly"
+        when = try_again_text(retry_after)
         return SourceRateLimited(
             _sentence(source, f"the server is rate limiting requests (429); {when}"),
             retry_after=retry_after,

@@ -16,7 +16,7 @@ from scarf_tui.domain import Package
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.command_bar import Command, UnknownCommand, parse_command
 from scarf_tui.tui.common.errors import notify_error
-from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.common.text import safe_str, typed_form
 from scarf_tui.tui.session import SessionApp
 
 
@@ -72,7 +72,7 @@ class Navigator:
             packages = await service.list_packages()
             found = [p for p in packages if p.uuid == wanted] or [
                 p for p in packages if safe_str(p.name) == wanted
-            ] or [p for p in packages if safe_str(p.name).casefold() == wanted.casefold()]
+            ] or [p for p in packages if typed_form(p.name).casefold() == typed_form(wanted).casefold()]
             if not found:
                 found = [await service.get_package(wanted)]
         except ScarfError as err:

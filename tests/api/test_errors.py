@@ -125,6 +125,19 @@ def test_429_retry_after_seconds_and_date() -> None:
     assert "try again shortly" in str(err(429))
 
 
+@pytest.mark.parametrize(
+    ("header", "when"),
+    [
+        ("0", "try again in a moment"),
+        ("0.4", "try again in a moment"),
+        ("1", "try again in 1 second"),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", "try again in a moment"),  # a date already past
+    ],
+)
+def test_429_with_no_wait_to_speak_of_says_a_moment(header, when) -> None:
+    assert str(err(429, b"", headers={"retry-after": header})) == f"Scarf is rate limiting requests (429): {when}."
+
+
 def test_5xx_sentence_keeps_server_words_sanitized() -> None:
     e = err(503, {"error": "\x1b[31mdown\x1b[0m for [b]maintenance[/b]"})
     assert isinstance(e, ServerError)

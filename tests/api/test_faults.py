@@ -33,7 +33,8 @@ async def test_rate_limit_every_request_gives_up_with_retry_after(service, demo_
         await service.list_packages()
     assert demo_faults.requests_seen == 4
     assert info.value.retry_after == 0
-    assert str(info.value) == "Scarf is rate limiting requests (429): try again in 0 seconds."
+    # Retry-After: 0 is no wait to count down: "in a moment", never "in 0 seconds".
+    assert str(info.value) == "Scarf is rate limiting requests (429): try again in a moment."
 
 
 async def test_rate_limited_get_is_retried_and_succeeds(service, demo_store, demo_faults) -> None:

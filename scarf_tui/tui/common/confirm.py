@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Static
 from scarf_tui.tui.common.errors import WRITE_FAILED, describe_error, notify_error
 from scarf_tui.tui.common.fields import FieldError
 from scarf_tui.tui.common.styles import style_path
-from scarf_tui.tui.common.text import safe_str, safe_text
+from scarf_tui.tui.common.text import safe_str, safe_text, typed_form
 from scarf_tui.tui.session import session_of
 
 Change = tuple[str, str, str]
@@ -146,7 +146,10 @@ class TypeToConfirm(ModalScreen[bool]):
         if self._busy:
             return
         error = self.query_one("#type-confirm-error", FieldError)
-        if event.value.strip() != self._expected:
+        typed = event.value.strip()
+        # Zero-width and bidi characters show as ⍽ and can't be typed: leaving them out matches.
+        loose = typed_form(self._expected)
+        if typed != self._expected and not (loose and typed_form(typed) == loose):
             error.show(f"That does not match. Type {self._expected} exactly.")
             return
         error.show(None)

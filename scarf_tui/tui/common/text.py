@@ -2,7 +2,16 @@
 
 A package may be named ``[@click=app.quit]x[/]`` or carry ``\\x1b[31m``; both must show (or
 vanish, for escapes) literally and do nothing. Wide (漢字) and right-to-left (שלום) letters are
-kept; only invisible bidi overrides, ANSI sequences and control characters go.
+kept; ANSI sequences and control characters go.
+
+One rule for invisible characters: every zero-width or bidi control character (zero-width space,
+non-joiner and joiner, word joiner and the other invisible operators U+2060-U+2064, the BOM,
+soft hyphen, Mongolian vowel separator, the bidi marks, embeddings, overrides and isolates:
+INVISIBLE below) shows as INVISIBLE_MARK "⍽", one cell per character. So "zero\\u200bwidth" reads
+"zero⍽width" and never looks like "zerowidth", and a right-to-left override can't reorder what
+follows it. (An emoji joined by U+200D shows its parts with ⍽ between them: the price of the
+rule.) What a user types is compared through typed_form, which leaves these characters and the
+mark out, so "zerowidth" still confirms the deletion of "zero⍽width".
 """
 
 from __future__ import annotations
@@ -13,9 +22,11 @@ from rich.text import Text
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), and two-character ESC sequences.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
-# C0/C1 controls except tab/newline (handled separately), DEL, bidi embeddings/overrides/isolates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls except tab/newline (handled separately), and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile(r"[\r\n]+")
+INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+INVISIBLE_MARK = "\u237d"  # ⍽ SHOULDERED OPEN BOX, one cell wide
 
 
 def safe_str(value: object, *, multiline: bool = False) -> str:
@@ -27,7 +38,13 @@ def safe_str(value: object, *, multiline: bool = False) -> str:
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     else:
         s = _NEWLINES.sub(" ", s).replace("\t", " ")
-    return _CONTROL.sub("", s)
+    return INVISIBLE.sub(INVISIBLE_MARK, _CONTROL.sub("", s))
+
+
+def typed_form(value: object) -> str:
+    """``value`` as a user can type it, to compare typed text with server text: safe_str without
+    the invisible characters and their mark (neither can be typed)."""
+    return safe_str(value).replace(INVISIBLE_MARK, "").strip()
 
 
 def safe(value: object, *, multiline: bool = False, style: str = "") -> Text:
