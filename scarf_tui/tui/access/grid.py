@@ -92,7 +92,13 @@ class AccessGrid(ScrollView, can_focus=True):
         self.cell_width = max(CELL_MIN, min(longest, CELL_MAX)) + 1
         self.row = max(0, min(self.row, len(matrix.rows) - 1))
         self.col = max(0, min(self.col, len(matrix.cols) - 1))
-        self.virtual_size = Size(self.label_width + len(matrix.cols) * self.cell_width, len(matrix.rows) + 1)
+        # Room after the last column so the last scroll position is whole columns too.
+        columns = len(matrix.cols) * self.cell_width
+        # The vertical scrollbar may not be there yet when this runs: count it when rows overflow.
+        bar = self.styles.scrollbar_size_vertical if len(matrix.rows) + 2 > self.size.height else 0
+        area = max(1, self.size.width - bar - self.label_width)
+        spare = (area - columns) % self.cell_width if columns > area else 0
+        self.virtual_size = Size(self.label_width + columns + spare, len(matrix.rows) + 1)
         self.refresh()
         self._scroll_to_cursor()
         self.post_message(self.CursorMoved())
@@ -161,7 +167,8 @@ class AccessGrid(ScrollView, can_focus=True):
         if left < x:
             x = left
         elif left + self.cell_width > x + area:
-            x = left + self.cell_width - area
+            # Whole columns scroll, so the first one in view keeps its full name.
+            x = -(-(left + self.cell_width - area) // self.cell_width) * self.cell_width
         if (x, y) != tuple(self.scroll_offset):
             self.scroll_to(x=x, y=y, animate=False, immediate=True)
 

@@ -176,12 +176,12 @@ class AccessScreen(BaseScreen):
         assert matrix is not None
         total, read = len(matrix.packages), matrix.read_count
         text = safe_text(self.org, style="bold")
-        text.append(f" · {total} packages × {len(matrix.users)} users · ")
-        text.append(f"permissions {read}/{total}" + ("…" if read < total else ""))
+        text.append(f" · {total:,} packages × {len(matrix.users):,} users · ")
+        text.append(f"permissions {read:,}/{total:,}" + ("…" if read < total else ""))
         if matrix.errors:
             text.append(f" · {len(matrix.errors)} unread (r retries)", style="bold red")
         if matrix.package_filter or matrix.user_filter:
-            text.append(f" · showing {len(matrix.rows)}×{len(matrix.cols)}", style="bold")
+            text.append(f" · showing {len(matrix.rows):,}×{len(matrix.cols):,}", style="bold")
         return text
 
     def hint(self) -> str:
@@ -235,6 +235,9 @@ class AccessScreen(BaseScreen):
             self.matrix.filter_users(event.value)
         self.grid.relayout()
         self._show_status(self._status_error)
+        if event.value:  # typed ahead of an enter that was handled first: keep the field in view
+            event.input.add_class("-active")
+            self.query_one("#access-filters").add_class("-active")
 
     def action_keep_filter(self) -> None:
         self.set_focus(self.grid)
