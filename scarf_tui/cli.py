@@ -198,6 +198,20 @@ def _add_optional_subcommands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def launch_tui(args: argparse.Namespace) -> int:
+    import gc
+
+    # Start-up allocates much and frees little: the collector waits until the first list is on
+    # screen (run_tui turns it back on then), or until the TUI ends.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _launch_tui(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _launch_tui(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from scarf_tui.config import load_settings

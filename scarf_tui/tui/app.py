@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -22,16 +22,31 @@ from scarf_tui.tui.common.command_bar import CommandBar
 from scarf_tui.tui.common.messages import GoBack, OpenOrg, OpenOrgs, OpenPackage, OpenPackages, ServiceReady
 from scarf_tui.tui.common.styles import style_path
 from scarf_tui.tui.navigation import Navigator
-from scarf_tui.tui.palette import OrganizationJumpProvider, PackageJumpProvider
 from scarf_tui.tui.session import Session, SessionApp
 from scarf_tui.tui.themes import ThemeKeeper
 from scarf_tui.tui.typeahead import TypeAhead
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+# ctrl+p's providers (palette.py) load when the palette first opens, not before the first screen.
+def _package_jump() -> type[Provider]:
+    from scarf_tui.tui.palette import PackageJumpProvider
+
+    return PackageJumpProvider
+
+
+def _organization_jump() -> type[Provider]:
+    from scarf_tui.tui.palette import OrganizationJumpProvider
+
+    return OrganizationJumpProvider
 
 
 class ScarfApp(SessionApp):
     TITLE = "scarf-tui"
     CSS_PATH = style_path("app.tcss")
-    COMMANDS = App.COMMANDS | {PackageJumpProvider, OrganizationJumpProvider}
+    COMMANDS = App.COMMANDS | {_package_jump, _organization_jump}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -83,6 +98,10 @@ class ScarfApp(SessionApp):
                 self.nav.open_org(self.session.org, tab="packages")
         if self.session.pypicloud_at_start:
             self.nav.open_pypicloud()  # --pypicloud URL: that server first; esc goes back
+
+    def on_ready(self) -> None:
+        # Ready comes as the first frame is composed; the frame is written after the next refresh.
+        self.call_after_refresh(self.session.first_frame_shown)
 
     async def on_unmount(self) -> None:
         session = self.session

@@ -9,6 +9,7 @@ lists (scarf_tui.cache) paint at once when present.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ def run_tui(
         # paint) the service starts building.
         started: DemoStarting | None = None
         connect: Callable[[], ScarfService] | None = None
+        paint_first = False  # saved lists paint before the service starts building
         offline = offline and not demo
         if demo:
             from scarf_tui.tui.demo_door import start_demo_in_background
@@ -57,11 +59,13 @@ def run_tui(
             version = _version(settings, api_version)  # a bad version is refused before the screen
             saved = saved or saved_lists_for(settings, api_version, user, offline=offline)
             connect = _connector(settings, version, user, offline=offline)
-            if not offline and not saved.cache.names():
+            paint_first = offline or bool(saved.cache.names())
+            if not paint_first:
                 connect = _early(connect)  # nothing to paint first: connect now
         from scarf_tui.tui.session import Session
 
         session = Session(settings=settings, username=username, org=org, config_path=config_path, offline=offline)
+        session.after_first_list.append(_collect_again)
         where = str(config_path or "config.toml")
         if started is not None:
             demo_sources = started.sources
@@ -75,6 +79,8 @@ def run_tui(
                 _later(session, sources_ready)
         elif connect is not None:
             session.saved, session.connect = saved, connect
+            if paint_first:
+                session.connect_after_first_frame = threading.Event()
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
                 _later(session, lambda: _connect_sources(session, settings, None, where))
@@ -106,7 +112,6 @@ def _connect_sources(session: Session, settings: Settings, pypicloud_url: str | 
 
 def _early(connect: Callable[[], ScarfService]) -> Callable[[], ScarfService]:
     """Start building the service now, in a thread, while the screen starts."""
-    import threading
     from concurrent.futures import Future
 
     built: Future[ScarfService] = Future()
@@ -119,6 +124,17 @@ def _early(connect: Callable[[], ScarfService]) -> Callable[[], ScarfService]:
 
     threading.Thread(target=run, name="scarf-connect", daemon=True).start()
     return built.result
+
+
+def _collect_again() -> None:
+    """The first list is on screen: the garbage collector runs again (cli.launch_tui paused it
+    for start-up). What start-up built lives as long as the app, so it is frozen first: later
+    collections never walk it again."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _later(session: Session, job: Callable[[], None]) -> None:

@@ -7,6 +7,7 @@ attributes off `self.app`. Test hosts subclass `SessionApp` so panes and dialogs
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class Session:
     saved: SavedLists | None = field(default=None, repr=False)
     offline: bool = False  # --offline: browse the saved lists; every write is refused
     _connecting: Future[ScarfService] | None = field(default=None, init=False, repr=False)
+    # Set by the start-up when saved lists paint first: building the service (HTTP and the wire
+    # models loading, which would share the interpreter with the painting) waits until the first
+    # frame is on the terminal (ScarfApp.on_ready calls first_frame_shown).
+    connect_after_first_frame: threading.Event | None = field(default=None, repr=False)
     # Start-up work that waits until the first list is on screen (the other sources connecting).
     after_first_list: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -88,6 +93,7 @@ class Session:
         """The service, for code that only runs once one exists. While it is being built (start-up
         paints first), this waits for it: every screen gets the same one."""
         if self.service is None and self.connect is not None:
+            self.first_frame_shown()  # waiting here for a frame that this thread would paint never ends
             self._adopt(self._connecting_now().result())
         if self.service is None:
             raise NoService()
@@ -106,13 +112,13 @@ class Session:
         """The one build of the service (started on first need, in a thread); a failed build is
         started again by the next caller (`r` retries)."""
         if self._connecting is None:
-            import threading
-
-            connect = self.connect
+            connect, gate = self.connect, self.connect_after_first_frame
             built: Future[ScarfService] = Future()
 
             def run() -> None:
                 try:
+                    if gate is not None:
+                        gate.wait()
                     built.set_result(connect())  # type: ignore[misc]  # connect is set: see callers
                 except BaseException as exc:  # noqa: BLE001 - handed to every caller waiting for it
                     self._connecting = None
@@ -127,12 +133,15 @@ class Session:
             self.service = service
         self.connect = None
 
+    def first_frame_shown(self) -> None:
+        """The first frame is on the terminal: the service may start building."""
+        if self.connect_after_first_frame is not None:
+            self.connect_after_first_frame.set()
+
     def first_list_shown(self) -> None:
         """Run `after_first_list` (once, in a background thread): called by the first list."""
         waiting, self.after_first_list = self.after_first_list, []
         if waiting:
-            import threading
-
             threading.Thread(target=lambda: [job() for job in waiting], name="scarf-after-start", daemon=True).start()
 
     @property

@@ -32,6 +32,10 @@ NOT_YET = (
     "httpx",
     "uvicorn",
     "starlette",
+    "scarf_tui.tui.palette",  # ctrl+p's providers load when the palette first opens
+    "scarf_tui.api.models",
+    "importlib.resources",  # the styles are found without it (and without zipfile)
+    "zipfile",
 )
 
 

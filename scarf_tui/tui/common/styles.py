@@ -3,7 +3,7 @@ wheel as the scarf_tui.styles package; see [tool.setuptools.package-dir] in pypr
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib
 from pathlib import Path
 
 _CHECKOUT_STYLES = Path(__file__).resolve().parents[3] / "styles"
@@ -11,9 +11,11 @@ _CHECKOUT_STYLES = Path(__file__).resolve().parents[3] / "styles"
 
 def style_path(name: str) -> str:
     """The path of a .tcss file, for a screen's CSS_PATH."""
+    # The package's folder, not importlib.resources: that loads zipfile and friends at start-up,
+    # and Textual needs a real file anyway.
     try:
-        path = Path(str(importlib.resources.files("scarf_tui.styles") / name))
-    except ModuleNotFoundError:
+        path = Path(importlib.import_module("scarf_tui.styles").__path__[0]) / name
+    except (ModuleNotFoundError, IndexError):
         path = _CHECKOUT_STYLES / name
     return str(path if path.exists() else _CHECKOUT_STYLES / name)
 
