@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.styles import style_path
+from scarf_tui.tui.common.virtual_table import TableColumn, TableRow, VirtualTable
 
 HELP_FOOT = (
     'Remap a key in config.toml: [keymap] "<id>" = "keys".  esc closes.\n'
@@ -87,21 +87,24 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(Text(f"Keys · {self.help_title}", style="bold"), id="help-title")
-            yield MotionTable(cursor_type="row", zebra_stripes=True, id="help-table")
+            yield VirtualTable(
+                [TableColumn("key", "Key", 9), TableColumn("description", "Action", 20),
+                 TableColumn("id", "Id (for [keymap])")],
+                id="help-table",
+            )
             yield Static(HELP_FOOT, id="help-foot", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#help-table", DataTable)
-        table.add_column("Key", key="key", width=9)
-        table.add_column("Action", key="description", width=20)
-        table.add_column(Text("Id (for [keymap])"), key="id")  # Text: a str label is markup
-        for entry in self.entries:
+        table = self.query_one("#help-table", VirtualTable)
+        rows = []
+        for index, entry in enumerate(self.entries):
             style = "" if entry.enabled else "dim"
-            table.add_row(
+            rows.append(TableRow(str(index), (
                 Text(entry.key, style="bold " + style),
                 Text(entry.description, style=style),
                 Text(entry.binding_id, style="dim"),
-            )
+            )))
+        table.set_rows(rows)
         table.focus()
 
     def action_close(self) -> None:

@@ -7,12 +7,12 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable
 
 from scarf_tui.analytics import previous_period
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.tui.charts.comparison import PeriodRow, compare_labels, growth_text
 from scarf_tui.tui.charts.range_dialog import preset_range
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.themes import OUR_THEMES, THEME_16, THEME_NO_COLOR
 
 from .conftest import server_rows, settle
@@ -39,8 +39,8 @@ def _growth(now: int, before: int) -> str:
 
 
 def _rows(app) -> list[list[str]]:
-    table = app.query_one("#charts-table", DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    table = app.query_one("#charts-table", VirtualTable)
+    return [[str(cell) for cell in table.row_cells(i)] for i in range(table.row_count)]
 
 
 async def test_c_shows_both_periods_side_by_side_with_the_servers_numbers(chart_app, demo_store):

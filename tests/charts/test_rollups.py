@@ -15,6 +15,7 @@ from scarf_tui.analytics import Rollup, bucket_start
 from scarf_tui.api import make_service
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
 from scarf_tui.tui.charts.range_dialog import preset_range
+from scarf_tui.tui.common.virtual_table import VirtualTable
 
 from .conftest import settle
 from .test_pane import body, pane_of, table_cells, text_of
@@ -79,10 +80,9 @@ def uniques_by_week(rows: list[dict], package: str | None = None) -> Counter:
 
 
 def table_uniques(app) -> tuple[str, dict[str, int]]:  # noqa: ANN001
-    from textual.widgets import DataTable
-
-    table = app.query_one("#charts-table", DataTable)
-    label = str(table.ordered_columns[2].label)
+    
+    table = app.query_one("#charts-table", VirtualTable)
+    label = table.columns[2].label
     return label, {c[0].removesuffix(" (partial)"): int(c[2].replace(",", "")) for c in table_cells(app)}
 
 

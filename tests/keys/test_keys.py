@@ -52,7 +52,7 @@ def test_table_lists_each_binding_id_once_with_keys_and_description(capsys):
     assert "app (ScarfApp)" in lines
     assert "permissions (PermissionsPane)" in lines
     assert "charts (ChartPane)" in lines
-    assert "table (FilterInput, MotionTable, ResourceTable, VirtualTable)" in lines
+    assert "table (FilterInput, ResourceTable, VirtualTable)" in lines
     assert "  app.help                          question_mark           Help" in lines
     assert "  app.command_bar                   colon                   Command" in lines
     assert "  permissions.level_admin           a                       Admin" in lines

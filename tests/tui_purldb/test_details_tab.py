@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scarf_tui.demo.data import HOSTILE_ANSI, HOSTILE_BOLD, HOSTILE_MARKUP
 from scarf_tui.sources.purldb import Purl, PurlRef
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.packages.package_screen import PackageScreen
 from scarf_tui.tui.purldb.details import DetailsPane
 from scarf_tui.tui.purldb.purl_screen import PurlScreen
@@ -36,8 +37,8 @@ async def test_details_tab_shows_purldb_data_for_a_demo_package():
         pane = await _details(pilot, s.app, "acme-sdk")
         assert pane.state == "found"
         assert text_of(pane.query_one("#purl-state", Static)).strip() == "PurlDB knows 4 versions of pkg:pypi/acme-sdk."
-        table = pane.query_one("#purl-versions", DataTable)
-        versions = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        table = pane.query_one("#purl-versions", VirtualTable)
+        versions = [table.row_cells(i)[0].plain for i in range(table.row_count)]
         assert versions == ["2.0.0rc1", "1.2.0", "1.1.0", "1.0.0"]
         details = text_of(pane.query_one("#purl-details", Static))
         assert "pkg:pypi/acme-sdk@2.0.0rc1" in details
@@ -65,7 +66,7 @@ async def test_details_tab_says_not_in_purldb_for_an_unknown_package():
         pane = await _details(pilot, s.app, "maintainer-tools")
         assert pane.state == "not_found"
         assert text_of(pane.query_one("#purl-state", Static)).strip() == "pkg:npm/maintainer-tools is not in PurlDB."
-        assert not pane.query_one("#purl-versions", DataTable).display
+        assert not pane.query_one("#purl-versions", VirtualTable).display
 
 
 async def test_lookups_are_opt_in_and_the_tab_offers_to_enable_them():

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from scarf_tui.analytics import BREAKDOWNS, AggregateFold, Comparison, growth_pct
-from scarf_tui.tui.charts.tables import reset_table
+from scarf_tui.tui.charts.tables import fill_table
 from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.common.virtual_table import VirtualTable
 
 ALL_DOWNLOADS = "all downloads"
 PER_BREAKDOWN = 5  # labels per breakdown when every breakdown is listed (the series view)
@@ -112,25 +112,24 @@ def comparison_title(comparison: Comparison) -> str:
     return f"Period comparison · {days} days each · now {now} vs prev {before}"
 
 
-def fill_comparison(table: DataTable, rows: list[PeriodRow], comparison: Comparison) -> None:
+def fill_comparison(table: VirtualTable, rows: list[PeriodRow], comparison: Comparison) -> None:
     """The rows as a table: label, previous period, current period, growth."""
-    reset_table(
-        table,
-        (
-            "",
-            f"prev {short_period(comparison.previous_start, comparison.start)}",
-            f"now {short_period(comparison.start, comparison.end)}",
-            "growth",
-        ),
-    )
+    cells: list[tuple[Text, ...]] = []
     for row in rows:
         if row.heading:
-            table.add_row(Text(safe_str(row.label), style="bold"), Text(""), Text(""), Text(""))
+            cells.append((Text(safe_str(row.label), style="bold"), Text(""), Text(""), Text("")))
             continue
         label = row.label if row.label == ALL_DOWNLOADS else f"  {safe_str(row.label)}"
-        table.add_row(
+        cells.append((
             Text(label, style="bold" if row.label == ALL_DOWNLOADS else ""),
             Text(f"{row.previous:,}", justify="right"),
             Text(f"{row.current:,}", justify="right"),
             Text(growth_text(row), justify="right"),
-        )
+        ))
+    columns = (
+        "",
+        f"prev {short_period(comparison.previous_start, comparison.start)}",
+        f"now {short_period(comparison.start, comparison.end)}",
+        "growth",
+    )
+    fill_table(table, columns, cells)

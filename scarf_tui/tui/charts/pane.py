@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, DataTable, Static
+from textual.widgets import ContentSwitcher, Static
 from textual_plotext import PlotextPlot
 
 from scarf_tui.analytics import (
@@ -52,9 +52,9 @@ from scarf_tui.tui.charts.range_dialog import (
 from scarf_tui.tui.charts.rollups import Key, RollupCache, server_counts
 from scarf_tui.tui.charts.tables import BREAKDOWN_TITLES, fill_breakdown, fill_series
 from scarf_tui.tui.common.fields import ChoicePicker
-from scarf_tui.tui.common.motion_table import MotionTable
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import safe_str
+from scarf_tui.tui.common.virtual_table import VirtualTable
 from scarf_tui.tui.session import session_of
 
 TOP_N = 10
@@ -127,7 +127,7 @@ class ChartPane(Vertical, can_focus=True):
         with ContentSwitcher(initial="charts-message", id="charts-body"):
             yield PlotextPlot(id="charts-plot")
             yield ChartBars(id="charts-bars")
-            yield MotionTable(id="charts-table", cursor_type="row", zebra_stripes=True)
+            yield VirtualTable(id="charts-table")
             yield Static(id="charts-message")
 
     def on_mount(self) -> None:
@@ -230,7 +230,7 @@ class ChartPane(Vertical, can_focus=True):
 
     def watch_show_table(self, show: bool) -> None:
         self.redraw()
-        table = self.query_one("#charts-table", DataTable)
+        table = self.query_one("#charts-table", VirtualTable)
         show = show or self.comparing
         if show and self.has_focus:
             table.focus()
@@ -424,7 +424,7 @@ class ChartPane(Vertical, can_focus=True):
         rows = comparison_rows(
             fold, self.previous, self.comparison, self.view, variable=variable, titles=BREAKDOWN_TITLES
         )
-        fill_comparison(self.query_one("#charts-table", DataTable), rows, self.comparison)
+        fill_comparison(self.query_one("#charts-table", VirtualTable), rows, self.comparison)
         self._set_body("charts-table")
 
     def _subheader(self, text: str) -> None:
@@ -439,11 +439,11 @@ class ChartPane(Vertical, can_focus=True):
         self._set_body("charts-bars")
 
     def _series_table(self, buckets: list[Bucket]) -> None:
-        table = self.query_one("#charts-table", DataTable)
+        table = self.query_one("#charts-table", VirtualTable)
         fill_series(table, buckets, self.rollup.value, self._uniques_label())
         self._set_body("charts-table")
 
     def _breakdown_table(self, top: TopN) -> None:
         what = BREAKDOWN_TITLES[self.view] if self.view != "variable" else "value"
-        fill_breakdown(self.query_one("#charts-table", DataTable), top, what)
+        fill_breakdown(self.query_one("#charts-table", VirtualTable), top, what)
         self._set_body("charts-table")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import JustifyMethod
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -40,6 +41,7 @@ class TableColumn:
     label: str
     width: int | None = None  # None: as wide as its widest cell (first AUTO_WIDTH_SAMPLE rows)
     flex: bool = False  # takes the width the other columns leave
+    justify: JustifyMethod = "left"  # "right" for numbers (a cell whose Text says justify="right" is too)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ class VirtualTable(ScrollView, can_focus=True):
         "virtual-table--even-row",
         "virtual-table--odd-row",
     }
-    # The vim/k9s keys keep MotionTable's ids (one remap moves them in every table); the arrows
-    # and page keys have ids of their own, so remapping `j` never takes the down arrow away.
+    # The arrows and page keys have ids of their own, so remapping `j` never takes the down
+    # arrow away.
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
@@ -296,7 +298,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         if header:
-            cells = [Text(c.label) for c in self.columns]
+            cells = [Text(c.label, justify=c.justify) for c in self.columns]
             style = self.get_component_rich_style("virtual-table--header")
             post: Style | None = None
         else:
@@ -306,11 +308,13 @@ class VirtualTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style(stripe) if self.zebra_stripes else Style()
             post = self.get_component_rich_style("virtual-table--cursor") if index == self._cursor else None
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for cell, width in zip(cells, self._widths, strict=False):
+        for cell, width, column in zip(cells, self._widths, self.columns, strict=False):
             cell = _fit(cell, width)
-            line.append(" " * PADDING)
+            gap = width - cell.cell_len
+            right = column.justify == "right" or cell.justify == "right"
+            line.append(" " * (PADDING + (gap if right else 0)))
             line.append_text(cell)
-            line.append(" " * (width - cell.cell_len + PADDING))
+            line.append(" " * ((0 if right else gap) + PADDING))
         base = self.rich_style + style
         segments = list(Segment.apply_style(line.render(self.app.console), base, post))
         full = max(self.virtual_size.width, self.scrollable_content_region.width)

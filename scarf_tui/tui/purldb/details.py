@@ -14,13 +14,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from scarf_tui.api.errors import ScarfError
 from scarf_tui.sources.purldb import LookupState, Page, PurldbService, PurlLookup, PurlPackage, PurlRef, Resource
 from scarf_tui.tui.common.errors import describe_error
 from scarf_tui.tui.common.styles import read_style
 from scarf_tui.tui.common.text import format_when, safe, safe_text
+from scarf_tui.tui.common.virtual_table import TableColumn, TableRow, VirtualTable
 from scarf_tui.tui.purldb.render import details_renderable, resources_renderable
 from scarf_tui.tui.session import session_of
 
@@ -50,10 +51,10 @@ class DetailsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="purl-state")
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="purl-versions")
-        table.add_column("version", key="version")
-        table.add_column("released", key="released")
-        table.add_column("license", key="license")
+        table = VirtualTable(
+            [TableColumn("version", "version"), TableColumn("released", "released"), TableColumn("license", "license")],
+            id="purl-versions",
+        )
         table.display = False
         yield table
         yield Static("", id="purl-details")
@@ -77,7 +78,7 @@ class DetailsPane(VerticalScroll):
 
     def on_focus(self) -> None:
         """Focus goes on to the versions table when there is one (its arrows pick a version)."""
-        table = self.query_one("#purl-versions", DataTable)
+        table = self.query_one("#purl-versions", VirtualTable)
         if table.display and table.row_count:
             table.focus()
 
@@ -122,33 +123,35 @@ class DetailsPane(VerticalScroll):
         self.refresh_bindings()
 
     def _show(self, result: PurlLookup) -> None:
-        table = self.query_one("#purl-versions", DataTable)
+        table = self.query_one("#purl-versions", VirtualTable)
         sentence = safe(result.sentence(), style="bold" if result.found else "")
         if result.state is LookupState.NOT_ENABLED:
             sentence.append("\n")
             sentence.append_text(safe(ENABLE_HINT.format(origin=result.ref.origin), style="italic"))
         self._state(sentence)
-        table.clear()
+        table.set_rows([])
         table.display = result.found
         self.query_one("#purl-details", Static).update("")
         self.query_one("#purl-resources", Static).update("")
         if not result.found:
             return
-        for pkg in result.packages:
-            released = format_when(pkg.release_date) if pkg.release_date else "—"
-            table.add_row(safe_text(pkg.version or "—", style="bold"), Text(released),
-                          safe_text(pkg.declared_license or "—"), key=pkg.uuid)
+        table.set_rows([
+            TableRow(pkg.uuid, (safe_text(pkg.version or "—", style="bold"),
+                                Text(format_when(pkg.release_date) if pkg.release_date else "—"),
+                                safe_text(pkg.declared_license or "—")))
+            for pkg in result.packages
+        ])
         table.move_cursor(row=0)
         self._select(result.packages[0])
         if self.screen.focused is None or self.screen.focused is self:
             table.focus()
 
-    @on(DataTable.RowHighlighted, "#purl-versions")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(VirtualTable.RowHighlighted, "#purl-versions")
+    def _highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
         if self.result is None:
             return
-        uuid = event.row_key.value
+        uuid = event.row_key
         pkg = next((p for p in self.result.packages if p.uuid == uuid), None)
         if pkg is not None and pkg is not self.selected:
             self._select(pkg)
