@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import work
 from textual.widget import Widget
-from textual.widgets import DataTable, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.virtual_table import VirtualTable
@@ -50,12 +50,12 @@ class TabbedScreen(BaseScreen):
         pane = self.query_one(f"#{tab}", TabPane)
         body: Any = pane.children[0] if pane.children else None
         target: Widget | None = None
-        if body is not None and isinstance(getattr(body, "table", None), (DataTable, VirtualTable)):
+        if body is not None and isinstance(getattr(body, "table", None), VirtualTable):
             target = body.table
         if target is None and body is not None and body.can_focus:
             target = body
         if target is None:
-            target = next((t for t in pane.query("DataTable, VirtualTable") if t.display), None)
+            target = next((t for t in pane.query(VirtualTable) if t.display), None)
         if target is None:
             target = next((w for w in pane.query("*") if w.can_focus), None)
         if target is not None:
