@@ -67,17 +67,17 @@ class VirtualTable(ScrollView, can_focus=True):
     # The arrows and page keys have ids of their own, so remapping `j` never takes the down
     # arrow away.
     BINDINGS = [
-        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("up", "cursor_up", "Up", show=False, id="table.arrow_up"),
-        Binding("down", "cursor_down", "Down", show=False, id="table.arrow_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
         Binding("g,home", "first_row", "First row", show=False, id="table.first_row"),
         Binding("G,end", "last_row", "Last row", show=False, id="table.last_row"),
         Binding("ctrl+f", "page_down", "Page down", show=False, id="table.page_down"),
         Binding("ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
+        Binding("down", "cursor_down", "Down", show=False, id="table.arrow_down"),
+        Binding("up", "cursor_up", "Up", show=False, id="table.arrow_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="table.pagedown"),
         Binding("pageup", "page_up", "Page up", show=False, id="table.pageup"),
-        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
     ]
 
     class RowMessage(Message):
