@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -82,6 +83,7 @@ def build_client(
         base_url=base_url,
         headers=headers,
         transport=transport,
+        verify=_no_tls() if httpx.URL(base_url).scheme == "http" else True,
         # Connect fails fast; reads may take longer (exports stream for a while between chunks).
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=False,
@@ -89,6 +91,14 @@ def build_client(
         trust_env=transport is None and not is_loopback_host(httpx.URL(base_url).host),
         event_hooks=request_log.event_hooks("scarf"),  # --log FILE: method, path, status, ms, bytes
     )
+
+
+def _no_tls() -> ssl.SSLContext:
+    """For a plain-http client (loopback or in-process only, see check_base_url; `next` links stay
+    on that origin and redirects are not followed), which never speaks TLS: a context that
+    trusts no certificate, so start-up skips loading the CA bundle (tens of ms) and a TLS
+    connection, were one ever made, would fail rather than go unverified."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class ApiClient:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
 
 if TYPE_CHECKING:
+    import subprocess
+
     from scarf_tui.api.service import ScarfService
     from scarf_tui.demo.faults import Faults
     from scarf_tui.demo.store import DemoStore
@@ -71,20 +73,11 @@ def start_demo(
     ``packages`` is --demo-scale: add the "atlas" organization with that many packages
     (scarf_tui.demo.scale)."""
     from scarf_tui.api import make_service
-    from scarf_tui.demo.app import create_app
-    from scarf_tui.demo.loopback import running_server
-    from scarf_tui.demo.store import build_demo_store
 
     if api_version not in API_VERSIONS:
         raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
-    if store is None:
-        store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1, fleet=True)
-        if packages:
-            from scarf_tui.demo.scale import add_scaled_org
-
-            add_scaled_org(store, packages)
-    served = stack.enter_context(running_server(create_app(store, faults), host=host, port=port))
-    origin = served.removesuffix("/api")
+    origin = _serve(stack, today=today, scale=scale, hostile=hostile, faults=faults, store=store, host=host,
+                    port=port, packages=packages)
     base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
     service = make_service(base_url, token or DEMO_TOKEN, api_version=api_version, username=username or DEMO_USER)
     return DemoSession(
@@ -95,6 +88,91 @@ def start_demo(
         username=username or DEMO_USER,
         token_name="DEMO_TOKEN" if token is None else "a demo user's token",
     )
+
+
+def _serve(
+    stack: contextlib.ExitStack,
+    *,
+    today: date | None = None,
+    scale: int | None = None,
+    hostile: bool = False,
+    faults: Faults | None = None,
+    store: DemoStore | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    packages: int | None = None,
+) -> str:
+    """The server half of start_demo: serve the dataset until `stack` closes; returns the origin
+    ("http://127.0.0.1:N")."""
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.demo.loopback import running_server
+    from scarf_tui.demo.store import build_demo_store
+
+    if store is None:
+        store = build_demo_store(hostile=hostile, today=today, events_scale=scale or 1, fleet=True)
+        if packages:
+            from scarf_tui.demo.scale import add_scaled_org
+
+            add_scaled_org(store, packages)
+    return stack.enter_context(running_server(create_app(store, faults), host=host, port=port)).removesuffix("/api")
+
+
+# --demo runs the server in a child process (start_demo_in_child), so that building the dataset
+# and starting uvicorn use another core while the TUI starts; these two lines are its protocol.
+_CHILD_CODE = "import sys; from scarf_tui.demo.start import serve_in_child; serve_in_child(sys.argv[1:])"
+_CHILD_SAYS = "scarf-demo-origin "
+
+
+def start_demo_in_child(
+    stack: contextlib.ExitStack, *, api_version: str = "v2", packages: int | None = None
+) -> DemoSession:
+    """start_demo with the server in a child process (stopped when `stack` closes, or when this
+    process ends: the child leaves when its stdin closes). Blocks until the server answers."""
+    import subprocess
+    import sys
+
+    if api_version not in API_VERSIONS:
+        raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_CODE, *([str(packages)] if packages else [])],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
+        text=True,
+    )
+    stack.callback(_stop_child, child)
+    from scarf_tui.api import make_service  # loads here while the child starts
+
+    assert child.stdout is not None
+    said = child.stdout.readline()
+    if not said.startswith(_CHILD_SAYS):
+        raise RuntimeError(f"The demo server did not start (exit status {child.poll()}).")
+    origin = said.removeprefix(_CHILD_SAYS).strip()
+    base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
+    service = make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)
+    return DemoSession(service=service, base_url=base_url, origin=origin, api_version=api_version)
+
+
+def serve_in_child(argv: list[str]) -> None:
+    """The child's side: serve, say where on stdout, and stop when stdin closes."""
+    import sys
+
+    with contextlib.ExitStack() as stack:
+        origin = _serve(stack, packages=int(argv[0]) if argv else None)
+        print(f"{_CHILD_SAYS}{origin}", flush=True)
+        sys.stdin.read()  # returns when the parent closes it or ends
+
+
+def _stop_child(child: subprocess.Popen[str]) -> None:
+    import subprocess
+
+    with contextlib.suppress(OSError):
+        if child.stdin is not None:
+            child.stdin.close()
+    try:
+        child.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
@@ -114,4 +192,4 @@ def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, P
     return pypicloud, make_purldb_service(purldb_url, enabled_for=PURLDB_ORIGINS)
 
 
-__all__ = ["API_VERSIONS", "DemoSession", "start_demo", "start_demo_sources"]
+__all__ = ["API_VERSIONS", "DemoSession", "serve_in_child", "start_demo", "start_demo_in_child", "start_demo_sources"]

@@ -61,7 +61,9 @@ def start_demo_in_background(
 
     def run() -> None:
         try:
-            scarf.set_result(start_demo_session(inner, api_version=api_version, scale=scale)[0])
+            from scarf_tui.demo.start import start_demo_in_child  # the server uses another core
+
+            scarf.set_result(start_demo_in_child(inner, api_version=api_version, packages=scale).service)
         except BaseException as exc:  # noqa: BLE001 - handed to the screen that waits for the service
             scarf.set_exception(exc)
 
