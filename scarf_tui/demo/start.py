@@ -145,7 +145,9 @@ def start_demo_in_child(
     assert child.stdout is not None
     said = child.stdout.readline()
     if not said.startswith(_CHILD_SAYS):
-        raise RuntimeError(f"The demo server did not start (exit status {child.poll()}).")
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=5)
+        raise RuntimeError(f"The demo server did not start (exit status {child.returncode}).")
     origin = said.removeprefix(_CHILD_SAYS).strip()
     base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
     service = make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)

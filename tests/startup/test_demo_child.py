@@ -1,0 +1,37 @@
+"""--demo's Scarf server in a child process: it serves the demo data, stops when the stack
+closes, and a child that cannot start is one sentence."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+from scarf_tui.demo import start
+
+
+def _answers(origin: str) -> bool:
+    parts = urlsplit(origin)
+    with contextlib.suppress(OSError), socket.create_connection((parts.hostname, parts.port), timeout=2):
+        return True
+    return False
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+async def test_the_child_serves_and_stops_with_the_stack(version: str) -> None:
+    with contextlib.ExitStack() as stack:
+        demo = start.start_demo_in_child(stack, api_version=version, packages=30)
+        names = {p.name for p in await demo.service.list_packages()}
+        assert "widget-cli" in names
+        assert demo.base_url.endswith("/v2" if version == "v2" else "/api")
+        await demo.service.aclose()
+    assert not _answers(demo.origin)
+
+
+def test_a_child_that_cannot_start_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(start, "_CHILD_CODE", "raise SystemExit(3)")
+    with contextlib.ExitStack() as stack, pytest.raises(RuntimeError) as caught:
+        start.start_demo_in_child(stack)
+    assert str(caught.value) == "The demo server did not start (exit status 3)."
