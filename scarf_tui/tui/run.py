@@ -89,11 +89,18 @@ def run_tui(
             _connect_sources(session, settings, pypicloud_url, where)
         session.pypicloud_at_start = bool(pypicloud_url)
         import os
+        import sys
 
+        from scarf_tui.cache import cache_dir
         from scarf_tui.tui.app import ScarfApp  # after the demo thread has started
+        from scarf_tui.tui.crash import capture_errors, report_errors
 
         app = ScarfApp(session, close_service_on_exit=True, env=os.environ)  # NO_COLOR, TERM: the theme
+        errors = capture_errors(app)  # a crash is a sentence here and a file in the cache directory
         app.run()
+        said = report_errors(errors, crashed=app.return_code == 1, directory=cache_dir())
+        if said:
+            print(said, file=sys.stderr)
         return app.return_code or 0
 
 
