@@ -17,6 +17,7 @@ import os
 import secrets
 import socket
 import sys
+from pathlib import Path
 from typing import IO
 
 PROG = "scarf-tui serve"
@@ -59,6 +60,10 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     parser.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS, help="disable every write")
     parser.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS, help="API base URL")
     parser.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config.toml to read")
+    parser.add_argument(
+        "--log", metavar="FILE", default=argparse.SUPPRESS,
+        help="every app process appends its request lines to FILE (0600; never a token or a body)",
+    )
     return parser
 
 
@@ -72,9 +77,14 @@ def app_command(args: argparse.Namespace) -> list[str]:
     argv = [sys.executable, "-m", "scarf_tui"]
     if getattr(args, "demo", False):
         argv.append("--demo")
-    options = (("--org", "org"), ("--user", "user"), ("--api-url", "api_url"), ("--api", "api"), ("--config", "config"))
+    options = (
+        ("--org", "org"), ("--user", "user"), ("--api-url", "api_url"), ("--api", "api"), ("--config", "config"),
+        ("--demo-scale", "demo_scale"), ("--log", "log"),
+    )
     for option, attr in options:
         value = getattr(args, attr, None)
+        if value and option == "--log":
+            value = Path(value).expanduser().resolve()  # the same file whatever the process's directory
         if value:
             argv += [option, str(value)]
     if getattr(args, "read_only", False):

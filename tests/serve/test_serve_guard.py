@@ -149,6 +149,12 @@ def test_the_app_command_is_this_interpreter_and_carries_no_token(monkeypatch):
     assert app_command(before) == [
         sys.executable, "-m", "scarf_tui", "--demo", "--api-url", "http://127.0.0.1:9/api", "--api", "v1"
     ]
+    # The request log and the demo's scale reach every app process (the log as an absolute path:
+    # the app processes may start elsewhere).
+    logged = build_parser().parse_args(["--demo", "--demo-scale", "300", "serve", "--log", "requests.log"])
+    assert app_command(logged) == [
+        sys.executable, "-m", "scarf_tui", "--demo", "--demo-scale", "300", "--log", str(Path("requests.log").resolve())
+    ]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])
