@@ -67,3 +67,14 @@ async def test_permissions_are_read_at_the_services_limit_each_answer_as_it_come
     assert most == 3
     assert sorted(i for i, _, _ in answers) == list(range(len(packages)))
     assert all(ok and error is None for _, ok, error in answers)
+
+
+def test_rows_in_view_jump_the_queue_and_each_package_is_read_once() -> None:
+    from scarf_tui.tui.access.load import ReadOrder
+
+    order = ReadOrder(range(10))
+    taken = [order.take(), order.take()]
+    order.prefer([8, 9, 1])  # 1 was taken already
+    while (index := order.take()) is not None:
+        taken.append(index)
+    assert taken == [0, 1, 8, 9, 2, 3, 4, 5, 6, 7]

@@ -320,3 +320,47 @@ async def test_filters_typed_in_one_burst_land_in_the_fields(service, demo_store
         assert screen.matrix is not None
         assert (screen.matrix.user_filter, screen.matrix.package_filter) == ("edsger", "tiny")
     assert demo_store.permissions == before
+
+
+async def test_rows_scrolled_into_view_are_read_next() -> None:
+    """60 packages, every read held: after G the bottom rows are the next ones asked for."""
+    import httpx
+
+    from scarf_tui.api import make_service
+    from scarf_tui.demo import DEMO_TOKEN
+    from scarf_tui.demo.app import create_app
+    from scarf_tui.demo.scale import SCALE_ORG, add_scaled_org
+    from scarf_tui.demo.store import build_demo_store
+    from tests.conftest import FIXED_TODAY
+
+    store = build_demo_store(today=FIXED_TODAY)
+    add_scaled_org(store, 60)
+    service = make_service("http://demo.invalid/api", DEMO_TOKEN,
+                           transport=httpx.ASGITransport(app=create_app(store)), backoff=0.0)
+    original, gate, asked = service.list_permissions, asyncio.Event(), []
+
+    async def held(uuid: str, owner: str | None = None):  # noqa: ANN202
+        asked.append(uuid)
+        await gate.wait()
+        return await original(uuid, owner=owner)
+
+    service.list_permissions = held
+    app = make_app(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *f"matrix {SCALE_ORG.name}", "enter")
+        for _ in range(200):
+            await pilot.pause()
+            if len(asked) == service.concurrency:
+                break
+        screen = app.screen
+        assert isinstance(screen, AccessScreen) and screen.matrix is not None
+        await pilot.press("G")
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        matrix = screen.matrix
+        bottom = {matrix.packages[i].uuid for i in matrix.rows[-5:]}
+        assert bottom <= set(asked[service.concurrency : service.concurrency + 20])
+        assert matrix.read_count == len(matrix.packages)
+    await service.aclose()

@@ -36,14 +36,37 @@ async def in_pool(jobs: Iterable[Callable[[], Awaitable[None]]], size: int) -> N
     await asyncio.gather(*(worker() for _ in range(max(1, min(size, len(waiting))))))
 
 
+class ReadOrder:
+    """The packages still to read, in order, except that rows the user looks at (a scroll, a
+    filter) jump the queue: `prefer` them. Each package is read once."""
+
+    def __init__(self, order: Iterable[int]) -> None:
+        self._queue: deque[int] = deque(order)
+        self._taken: set[int] = set()
+
+    def prefer(self, indices: Sequence[int]) -> None:
+        for index in reversed(indices):
+            if index not in self._taken:
+                self._queue.appendleft(index)
+
+    def take(self) -> int | None:
+        while self._queue:
+            index = self._queue.popleft()
+            if index not in self._taken:
+                self._taken.add(index)
+                return index
+        return None
+
+
 async def read_permissions(
-    service: ScarfService, packages: Sequence[Package], order: Iterable[int], answer: Answer
+    service: ScarfService, packages: Sequence[Package], order: ReadOrder | Iterable[int], answer: Answer
 ) -> None:
     """Read the permissions of packages[i] for each i of `order`, `concurrency` at a time;
     `answer(i, grants, None)` or `answer(i, None, sentence)` as each one arrives."""
+    queue = order if isinstance(order, ReadOrder) else ReadOrder(order)
 
-    def job(index: int) -> Callable[[], Awaitable[None]]:
-        async def run() -> None:
+    async def worker() -> None:
+        while (index := queue.take()) is not None:
             package = packages[index]
             try:
                 grants = await service.list_permissions(package.uuid, owner=package.owner)
@@ -52,9 +75,7 @@ async def read_permissions(
             else:
                 answer(index, grants, None)
 
-        return run
-
-    await in_pool((job(i) for i in order), concurrency_of(service))
+    await asyncio.gather(*(worker() for _ in range(concurrency_of(service))))
 
 
 def as_level(text: str) -> PermissionLevel | str:

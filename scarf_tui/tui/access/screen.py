@@ -11,8 +11,6 @@ their sentences are listed under the grid.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,17 +20,24 @@ from textual.widgets import Input, Static
 
 from scarf_tui.domain import Grant, Package
 from scarf_tui.tui.access.grid import AccessGrid
-from scarf_tui.tui.access.load import read_permissions, write_changes
+from scarf_tui.tui.access.lines import (
+    cell_text,
+    change_rows,
+    failure_lines,
+    failures_head,
+    failures_text,
+    progress_text,
+)
+from scarf_tui.tui.access.load import ReadOrder, read_permissions, write_changes
 from scarf_tui.tui.access.model import FAILED, NONE, PENDING, AccessMatrix, Change
 from scarf_tui.tui.common.base_screen import BaseScreen
 from scarf_tui.tui.common.confirm import ConfirmDialog, change_summary
 from scarf_tui.tui.common.errors import WRITE_FAILED, notify_error
 from scarf_tui.tui.common.fields import ChoicePicker
 from scarf_tui.tui.common.styles import style_path
-from scarf_tui.tui.common.text import safe_str, safe_text
+from scarf_tui.tui.common.text import safe_str
 from scarf_tui.tui.packages.permissions import LEVEL_KEYS
 
-FAILURES_SHOWN = 5  # sentences listed under the grid; the notification counts the rest
 PROGRESS_EVERY = 0.1  # seconds between redraws of the progress line while answers arrive
 
 
@@ -67,6 +72,8 @@ class AccessScreen(BaseScreen):
         self._status_error: str | None = None
         self._failures: list[str] = []
         self._progress_due = False
+        self._reading: ReadOrder | None = None  # the first read of every package, while it lasts
+        self._preferred: tuple[int, int, str] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="access-status")
@@ -126,10 +133,26 @@ class AccessScreen(BaseScreen):
         self.matrix = matrix
         self.grid.set_matrix(matrix)
         self._show_status(None)
-        # The rows in view first, then the rest in order.
-        order = list(dict.fromkeys([*matrix.rows, *range(len(packages))]))
-        await read_permissions(service, matrix.packages, order, self._answer_for(matrix))
+        # The rows in view first, then the rest in order; rows scrolled or filtered into view
+        # meanwhile jump the queue (_prefer_visible).
+        self._reading = ReadOrder(dict.fromkeys([*matrix.rows, *range(len(packages))]))
+        try:
+            await read_permissions(service, matrix.packages, self._reading, self._answer_for(matrix))
+        finally:
+            self._reading = None
         self._show_status(None)
+
+    def _prefer_visible(self) -> None:
+        matrix, reading = self.matrix, self._reading
+        if matrix is None or reading is None:
+            return
+        top = self.grid.scroll_offset.y
+        window = (top, self.grid.size.height, matrix.package_filter)
+        if window == self._preferred:
+            return  # a move within the same rows: they are already at the front
+        self._preferred = window
+        shown = matrix.rows[top : top + self.grid.size.height]
+        reading.prefer([i for i in shown if matrix.grants[i] is None and i not in matrix.errors])
 
     def _answer_for(self, matrix: AccessMatrix):  # noqa: ANN202 - the callback read_permissions calls
         def answer(index: int, grants: list[Grant] | None, error: str | None) -> None:
@@ -172,17 +195,8 @@ class AccessScreen(BaseScreen):
         self._show_cell()
 
     def progress_text(self) -> Text:
-        matrix = self.matrix
-        assert matrix is not None
-        total, read = len(matrix.packages), matrix.read_count
-        text = safe_text(self.org, style="bold")
-        text.append(f" · {total:,} packages × {len(matrix.users):,} users · ")
-        text.append(f"permissions {read:,}/{total:,}" + ("…" if read < total else ""))
-        if matrix.errors:
-            text.append(f" · {len(matrix.errors)} unread (r retries)", style="bold red")
-        if matrix.package_filter or matrix.user_filter:
-            text.append(f" · showing {len(matrix.rows):,}×{len(matrix.cols):,}", style="bold")
-        return text
+        assert self.matrix is not None
+        return progress_text(self.org, self.matrix)
 
     def hint(self) -> str:
         if self.session.read_only:
@@ -198,23 +212,13 @@ class AccessScreen(BaseScreen):
         if matrix is None or cell is None:
             line.update(Text("No cells: nothing matches the filters." if matrix else "", style="dim"), layout=False)
             return
-        package, user = cell
-        text = Text()
-        if matrix.marks:
-            text.append(f"{len(matrix.marks)} marked (a level key sets all) · ", style="bold")
-        text.append_text(safe_text(matrix.package_name(package), style="bold"))
-        text.append(" × ")
-        text.append_text(safe_text(matrix.users[user], style="bold"))
-        level = matrix.level(package, user)
-        if level == FAILED:
-            text.append(f": not read: {matrix.errors.get(package, '')}", style="red")
-        else:
-            text.append(": " + {PENDING: "reading…", NONE: "no access"}.get(level, level))
+        text = cell_text(matrix, *cell)
         line.update(text, layout=False)
 
     @on(AccessGrid.CursorMoved)
     def _cursor_moved(self) -> None:
         self._show_cell()
+        self._prefer_visible()
 
     # --- filters ------------------------------------------------------------------------------
     def action_filter(self, axis: str) -> None:
@@ -350,7 +354,7 @@ class AccessScreen(BaseScreen):
             self.notify(note, severity="warning" if unread else "information")
             return
         bulk = bool(matrix.marks)
-        rows = self.change_rows(changes)
+        rows = change_rows(matrix, changes)
         title = (
             f"Set {len(changes)} permissions in {safe_str(self.org)}?" if len(changes) > 1
             else f"Set {safe_str(changes[0].user)}'s permission on {matrix.package_name(changes[0].package)}?"
@@ -362,12 +366,6 @@ class AccessScreen(BaseScreen):
                 self._write(changes, bulk)
 
         self.app.push_screen(ConfirmDialog(title, rows), confirmed)
-
-    def change_rows(self, changes: Sequence[Change]) -> list[tuple[str, str, str]]:
-        """(package · user, before, after) for the confirmation and the success line."""
-        assert self.matrix is not None
-        name = self.matrix.package_name
-        return [(f"{name(c.package)} · {c.user}", _word(c.before), _word(c.after)) for c in changes]
 
     @work(exclusive=True, group="access-write", exit_on_error=False)
     async def _write(self, changes: list[Change], bulk: bool) -> None:
@@ -389,40 +387,24 @@ class AccessScreen(BaseScreen):
         applied = [c for c in changes if c not in unapplied]
         self.grid.refresh()
         if applied:
-            self.notify(change_summary(self.change_rows(applied)), markup=False)
+            self.notify(change_summary(change_rows(matrix, applied)), markup=False)
         self._show_failures(unapplied, failures)
         self._show_status(self._status_error)
 
     def _show_failures(self, unapplied: list[Change], failures: dict[int, str]) -> None:
-        panel = self.query_one("#access-failures", Static)
-        self._failures = []
         assert self.matrix is not None
-        for change in unapplied:
-            what, before, after = self.change_rows([change])[0]
-            now = _word(self.matrix.level_by_name(change.package, change.user))
-            why = failures.get(change.package) or f"the server holds {now}."
-            self._failures.append(f"{what}: {before} → {after}: {why}")
+        panel = self.query_one("#access-failures", Static)
+        self._failures = failure_lines(self.matrix, unapplied, failures)
         panel.set_class(bool(self._failures), "-shown")
         if not self._failures:
             panel.update("")
             return
-        head = f"{len(unapplied)} of the changes were not applied"
-        head += " (they stay marked):" if self.matrix.marks else ":"
-        text = Text(head, style="bold")
-        for line in self._failures[:FAILURES_SHOWN]:
-            text.append("\n")
-            text.append_text(safe_text(line))
-        if len(self._failures) > FAILURES_SHOWN:
-            text.append(f"\nand {len(self._failures) - FAILURES_SHOWN} more")
-        panel.update(text)
+        head = failures_head(len(unapplied), marked=bool(self.matrix.marks))
+        panel.update(failures_text(head, self._failures))
         notify_error(self, f"{head} {self._failures[0]}", title=WRITE_FAILED)
 
     @property
     def failures(self) -> list[str]:
         """The sentences under the grid after the last write (tests read them)."""
         return list(self._failures)
-
-
-def _word(level: str) -> str:
-    return {NONE: "(no access)", PENDING: "(not read)", FAILED: "(not read)"}.get(level, level)
 
