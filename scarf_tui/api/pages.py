@@ -4,8 +4,10 @@ List endpoints answer ``{"results": [...], "_links": {"next": URL}}``; some answ
 ``iter_raw_pages`` asks for the largest page size, follows ``next`` links and yields each page's
 raw items as it arrives. A bare array carries no link: where the spec gives its operation
 ``after``/``per_page`` (a package's permissions, routes and tracking pixels; BARE_CURSORS names
-each item's cursor field) the next page is asked for ``after`` the last item's cursor until a
-page brings nothing new, since a server may clamp ``per_page`` and a short page proves nothing.
+each item's cursor field) the next page is asked for ``after`` the last item's cursor. A server
+may clamp ``per_page`` (25 where we ask for 100), so only a page shorter than MIN_SERVER_PAGE
+(no server pages by fewer) or one that brings nothing new ends the list: most permission lists
+are a few grants and cost one request, a long one on a clamping server is followed to its end.
 A server that ignores ``after`` answers the same array again, which ends the list. Other bare
 arrays (a package's domains) are the whole list. A ``next`` link is followed only to the
 origin of the configured base URL (so the token never goes elsewhere); a root-relative link is
@@ -31,6 +33,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # Bare-array lists the spec pages with `after`, by the path's last segment: the item field that
 # is the cursor (the spec's `after` is a UserId for permissions, a RouteId or pixel id otherwise).
 BARE_CURSORS = {"permissions": "user_id", "routes": "id", "tracking-pixels": "id"}
+MIN_SERVER_PAGE = 10  # a bare page shorter than this (or than per_page) is the last
 BARE_PAGED_PATH = re.compile(r"/v2/packages/[^/]+/[^/]+/(permissions|routes|tracking-pixels)/?")
 
 
@@ -129,6 +132,8 @@ async def iter_raw_pages(
         pages += 1
         if isinstance(data, list):
             fresh, after = _unseen(data, _bare_cursor(path), bare_seen)
+            if len(data) < min(per_page or MIN_SERVER_PAGE, MIN_SERVER_PAGE):
+                after = None
             yield fresh, after is None
             if after is None:
                 return

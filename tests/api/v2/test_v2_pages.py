@@ -57,8 +57,8 @@ async def test_a_bare_array_the_spec_pages_is_followed_after_its_last_id(v2, sto
     raw = [page async for page in iter_raw_pages(
         v2._api, f"/v2/packages/acme/{uuid}/routes", what="package", items="routes", per_page=2
     )]
-    # Two, one, then an empty page: a bare array has no link, so only an empty page ends it.
-    assert [(len(items), done) for items, done in raw] == [(2, False), (1, False), (0, True)]
+    # A bare array has no link: a full page (2) leads on, a shorter one is the last.
+    assert [(len(items), done) for items, done in raw] == [(2, False), (1, True)]
     assert [r["id"] for items, _ in raw for r in items] == [r["id"] for r in store.routes[uuid]]
 
 
@@ -85,15 +85,31 @@ async def test_a_server_that_ignores_after_ends_the_bare_list_without_repeats():
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(dict(request.url.params))
         return httpx.Response(200, json=[{"user_id": f"u{i}", "username": f"user{i}", "permission_level": "member"}
-                                         for i in range(3)])
+                                         for i in range(12)])
 
     service = _mock_service(answer)
     try:
         grants = await service.list_permissions("p1", owner="big")
     finally:
         await service.aclose()
-    assert [g.username for g in grants] == ["user0", "user1", "user2"]
-    assert seen == [{"per_page": "100"}, {"per_page": "100", "after": "u2"}]
+    assert [g.username for g in grants] == [f"user{i}" for i in range(12)]
+    assert seen == [{"per_page": "100"}, {"per_page": "100", "after": "u11"}]
+
+
+async def test_a_short_bare_page_is_the_last_and_costs_one_request():
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.url.params))
+        return httpx.Response(200, json=[{"user_id": f"u{i}", "username": f"user{i}", "permission_level": "member"}
+                                         for i in range(9)])
+
+    service = _mock_service(answer)
+    try:
+        assert len(await service.list_permissions("p1", owner="big")) == 9
+    finally:
+        await service.aclose()
+    assert seen == [{"per_page": "100"}]
 
 
 async def test_next_on_another_host_is_refused(v2, faults):
