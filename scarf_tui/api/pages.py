@@ -12,6 +12,8 @@ A server that ignores ``after`` answers the same array again, which ends the lis
 arrays (a package's domains) are the whole list. A ``next`` link is followed only to the
 origin of the configured base URL (so the token never goes elsewhere); a root-relative link is
 resolved against that origin. Anything else ends the listing with an InvalidResponse sentence.
+The overview (``/v2/packages/{owner}/overview``) answers ``results`` with no links at all in
+the spec, yet takes ``after`` too: without ``_links`` it is paged like a bare array.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 BARE_CURSORS = {"permissions": "user_id", "routes": "id", "tracking-pixels": "id"}
 MIN_SERVER_PAGE = 10  # a bare page shorter than this (or than per_page) is the last
 BARE_PAGED_PATH = re.compile(r"/v2/packages/[^/]+/[^/]+/(permissions|routes|tracking-pixels)/?")
+OVERVIEW_PATH = re.compile(r"/v2/packages/[^/]+/overview/?")
 
 
 class V2ApiClient(ApiClient):
@@ -91,17 +94,27 @@ def _bare_cursor(path: str) -> str | None:
     return BARE_CURSORS[found.group(1)] if found else None
 
 
-def _unseen(data: list[Any], field: str | None, seen: set[str]) -> tuple[list[Any], str | None]:
-    """The items of a bare page not read before, and the cursor to ask ``after`` next (None:
-    the list ends here: it takes no cursor, an item has none, or nothing new came)."""
-    cursors = [item.get(field) if field and isinstance(item, dict) else None for item in data]
-    if not all(isinstance(c, str) and c for c in cursors):
-        return ([i for i, c in zip(data, cursors, strict=True) if c not in seen] if seen else data), None
-    fresh = [item for item, c in zip(data, cursors, strict=True) if c not in seen]
+def _unseen(
+    data: list[Any], field: str | None, seen: set[str], identity: str | None = None
+) -> tuple[list[Any], str | None]:
+    """The items of a page not read before, and the cursor to ask ``after`` next (None: the list
+    ends here: it takes no cursor, an item has none, or nothing new came). ``field`` is a dotted
+    path to each item's cursor; ``identity`` one to what tells items apart (default: the cursor)."""
+    cursors = [_dig(item, field) for item in data]
+    keys = [_dig(item, identity) for item in data] if identity else cursors
+    if not all(isinstance(c, str) and c for c in cursors) or not all(isinstance(k, str) and k for k in keys):
+        return ([i for i, k in zip(data, keys, strict=True) if k not in seen] if seen else data), None
+    fresh = [item for item, k in zip(data, keys, strict=True) if k not in seen]
     if not fresh:
         return [], None
-    seen.update(str(c) for c in cursors)
+    seen.update(str(k) for k in keys)
     return fresh, str(cursors[-1])
+
+
+def _dig(item: Any, path: str | None) -> Any:
+    for part in path.split(".") if path else ():
+        item = item.get(part) if isinstance(item, dict) else None
+    return item if path else None
 
 
 async def iter_raw_pages(
@@ -145,6 +158,19 @@ async def iter_raw_pages(
             raise InvalidResponse(f"The server's answer for {items} is neither a list nor a page of results.")
         links = data.get("_links")
         link = links.get("next") if isinstance(links, dict) else None
+        if (link is None or link == "") and OVERVIEW_PATH.fullmatch(path) and "_links" not in data:
+            # The spec's overview answer has no links but takes `after` (a package name; names
+            # repeat across types, so items are told apart by package id).
+            fresh, after = _unseen(data["results"], "package.name", bare_seen, identity="package.id")
+            if len(data["results"]) < min(per_page or MIN_SERVER_PAGE, MIN_SERVER_PAGE):
+                after = None
+            yield fresh, after is None
+            if after is None:
+                return
+            if pages >= MAX_PAGES:
+                raise InvalidResponse(f"The server's pages of {items} do not end; the list is incomplete.")
+            query = {**query, "after": after}
+            continue
         if link is None or link == "":
             yield data["results"], True
             return
