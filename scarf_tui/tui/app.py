@@ -45,7 +45,9 @@ def _organization_jump() -> type[Provider]:
 
 class ScarfApp(SessionApp):
     TITLE = "scarf-tui"
-    CSS_PATH = style_path("app.tcss")
+    # The first screen's file is read with the app's: a screen bringing a file not read yet makes
+    # Textual parse every source again as it is pushed.
+    CSS_PATH = [style_path("app.tcss"), style_path("packages.tcss")]
     COMMANDS = App.COMMANDS | {_package_jump, _organization_jump}
     ENABLE_COMMAND_PALETTE = True
 
