@@ -14,6 +14,10 @@ the marker (polled every --poll seconds). tmux's own start-up is inside every fi
 included. Prints the median of each contender and its ratio to the floor's median.
 
     .venv/bin/python bench/bench_startup.py            # --runs 7 --poll 0.02 --api v2
+
+`--tree DIR` (repeatable) measures other checkouts of scarf-tui (e.g. `git worktree` or `git
+archive` of an older commit) in the same interleaved run, against the same floor, so a change is
+compared with its parent under one machine state; the exit status follows the first tree.
 """
 
 from __future__ import annotations
@@ -70,21 +74,21 @@ def tmux(*args: str) -> subprocess.CompletedProcess[str]:
 
 def time_to_marker(
     command: list[str], marker: re.Pattern[str], env: Mapping[str, str], poll: float,
-    linger: Callable[[], bool] | None = None,
+    linger: Callable[[], bool] | None = None, cwd: Path = ROOT,
 ) -> float:
     """Seconds from launch until `marker` is in the pane (one retry when a launch shows nothing:
     on a shared machine a tmux session now and then dies at birth). With `linger`, the session
-    stays up (untimed) until it returns True."""
+    stays up (untimed) until it returns True. `cwd` is the checkout `-m scarf_tui` runs from."""
     try:
-        return _time_to_marker(command, marker, env, poll, linger)
+        return _time_to_marker(command, marker, env, poll, linger, cwd)
     except RuntimeError as exc:
         print(f"retrying once: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return _time_to_marker(command, marker, env, poll, linger)
+        return _time_to_marker(command, marker, env, poll, linger, cwd)
 
 
 def _time_to_marker(
     command: list[str], marker: re.Pattern[str], env: Mapping[str, str], poll: float,
-    linger: Callable[[], bool] | None,
+    linger: Callable[[], bool] | None, cwd: Path,
 ) -> float:
     name = f"bench-startup-{os.getpid()}-{time.monotonic_ns()}"
     shell = " ".join(_quote(part) for part in command)
@@ -93,7 +97,7 @@ def _time_to_marker(
     for _attempt in range(3):  # a tmux server that is just exiting refuses once; start again
         started = time.perf_counter()
         result = subprocess.run(
-            ["tmux", "new-session", "-d", "-s", name, "-x", SIZE[0], "-y", SIZE[1], "-c", str(ROOT), *settings, shell],
+            ["tmux", "new-session", "-d", "-s", name, "-x", SIZE[0], "-y", SIZE[1], "-c", str(cwd), *settings, shell],
             capture_output=True, text=True, check=False,
         )
         if result.returncode == 0:
@@ -142,15 +146,22 @@ def demo_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
         process.wait(timeout=10)
 
 
+def _saved_in(directory: Path) -> Callable[[], bool]:
+    return lambda: any(directory.glob("lists-*.json"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--poll", type=float, default=0.02, help="seconds between pane captures")
     parser.add_argument("--api", choices=("v1", "v2"), default="v2", help="the version scarf-tui speaks")
+    parser.add_argument("--tree", action="append", type=Path, default=[], metavar="DIR",
+                        help="another checkout to measure in the same run (repeatable; this one is first)")
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark.", file=sys.stderr)
         return 2
+    trees = [ROOT, *(t.resolve() for t in args.tree)]
 
     work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     floor_file = work / "floor.py"
@@ -165,38 +176,43 @@ def main(argv: list[str] | None = None) -> int:
         "PYTHONDONTWRITEBYTECODE": "",
     }
     scarf = [PYTHON, "-m", "scarf_tui"]
-    results: dict[str, list[float]] = {"floor": [], "no cache": [], "cache": [], "--demo": []}
+    floor: list[float] = []
+    results: dict[Path, dict[str, list[float]]] = {t: {"no cache": [], "cache": [], "--demo": []} for t in trees}
     with demo_server(port):
-        warm_cache = work / "warm-cache"
-        # Fill the cache (and warm the OS file cache for every contender) once, untimed: the
-        # session stays up until the whole list (every page) has been saved.
-        time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm_cache)}, args.poll,
-                       linger=lambda: any(warm_cache.glob("lists-*.json")))
-        if not any(warm_cache.glob("lists-*.json")):
-            raise RuntimeError("the warm-up run saved no list; the cached figure would mean nothing")
         time_to_marker([PYTHON, str(floor_file)], re.compile(FLOOR_MARKER), base, args.poll)
-        time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(work / "demo-cache")}, args.poll)
+        for number, tree in enumerate(trees):
+            warm = work / f"warm-cache-{number}"
+            # Fill the cache (and warm the OS file cache and the bytecode of every contender)
+            # once, untimed: the session stays up until the whole list (every page) is saved.
+            time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm)}, args.poll,
+                           linger=_saved_in(warm), cwd=tree)
+            if not any(warm.glob("lists-*.json")):
+                raise RuntimeError(f"{tree}: the warm-up run saved no list; the cached figure would mean nothing")
+            time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(work / "demo-cache")},
+                           args.poll, cwd=tree)
         time.sleep(0.5)
         for run in range(args.runs):
-            fresh = work / f"fresh-cache-{run}"
-            floor_command = [PYTHON, str(floor_file)]
-            results["floor"].append(time_to_marker(floor_command, re.compile(FLOOR_MARKER), base, args.poll))
-            results["no cache"].append(
-                time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)}, args.poll)
-            )
-            results["cache"].append(
-                time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm_cache)}, args.poll)
-            )
-            results["--demo"].append(
-                time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)}, args.poll)
-            )
+            floor.append(time_to_marker([PYTHON, str(floor_file)], re.compile(FLOOR_MARKER), base, args.poll))
+            for number, tree in enumerate(trees):
+                fresh = work / f"fresh-cache-{number}-{run}"
+                warm = work / f"warm-cache-{number}"
+                mine = results[tree]
+                mine["no cache"].append(
+                    time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)}, args.poll, cwd=tree)
+                )
+                mine["cache"].append(
+                    time_to_marker(scarf, NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(warm)}, args.poll, cwd=tree)
+                )
+                mine["--demo"].append(
+                    time_to_marker([*scarf, "--demo"], NAMES, {**base, "SCARF_TUI_CACHE_DIR": str(fresh)},
+                                   args.poll, cwd=tree)
+                )
             time.sleep(0.2)
     shutil.rmtree(work, ignore_errors=True)
 
-    floor = statistics.median(results["floor"])
-    targets = {"floor": None, "no cache": 1.6, "cache": 1.3, "--demo": 1.8}
+    floor_median = statistics.median(floor)
+    targets = {"no cache": 1.6, "cache": 1.3, "--demo": 1.8}
     labels = {
-        "floor": "bare Textual app (Header, Static, Footer)",
         "no cache": f"scarf-tui vs loopback demo-server ({args.api}), no cache",
         "cache": f"scarf-tui vs loopback demo-server ({args.api}), cache present",
         "--demo": "scarf-tui --demo",
@@ -204,16 +220,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first paint in tmux, {args.runs} runs each, interleaved; medians")
     print(f"| {'contender':<55} | median s | / floor | target |")
     print(f"|{'-' * 57}|---------:|--------:|-------:|")
+    print(f"| {'bare Textual app (Header, Static, Footer)':<55} | {floor_median:8.3f} | {1:7.2f} | {'':>6} |")
     worst = 0.0
-    for key, times in results.items():
-        median = statistics.median(times)
-        ratio = median / floor
-        target = targets[key]
-        if target is not None:
-            worst = max(worst, ratio / target)
-        shown_target = f"<= {target}" if target is not None else ""
-        print(f"| {labels[key]:<55} | {median:8.3f} | {ratio:7.2f} | {shown_target:>6} |")
-    print("all samples:", {k: [round(t, 3) for t in v] for k, v in results.items()})
+    for number, tree in enumerate(trees):
+        if len(trees) > 1:
+            print(f"| {('this checkout' if tree == ROOT else str(tree)):<55} |          |         |        |")
+        for key, times in results[tree].items():
+            ratio = statistics.median(times) / floor_median
+            if number == 0:
+                worst = max(worst, ratio / targets[key])
+            shown_target = f"<= {targets[key]}"
+            print(f"| {labels[key]:<55} | {statistics.median(times):8.3f} | {ratio:7.2f} | {shown_target:>6} |")
+    samples = {"floor": floor, **{f"{key} [{number}]": times for number, tree in enumerate(trees)
+                                  for key, times in results[tree].items()}}
+    print("all samples:", {k: [round(t, 3) for t in v] for k, v in samples.items()})
     return 0 if worst <= 1.0 else 1
 
 
