@@ -129,7 +129,8 @@ class OrganizationsScreen(BaseScreen):
             return
         names = known_org_names([p.owner for p in packages], session.username, configured)
         for name in known:  # v2: organizations the server says the user is in, packages or not
-            names.setdefault(name, "member")
+            if not session.is_me(name):  # the user's own name owns packages but is no organization
+                names.setdefault(name, "member")
         counts = {name: sum(1 for p in packages if p.owner == name) for name in names}
 
         async def read(name: str) -> tuple[Organization | None, str | None, bool]:
