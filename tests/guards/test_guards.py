@@ -87,3 +87,18 @@ def test_no_override_of_textual_private_methods() -> None:
                     if any(attribute in vars(base) for base in textual_bases):
                         overrides.append(f"{name}.{cls.__name__}.{attribute}")
     assert overrides == []
+
+
+def test_the_wheel_lists_every_package() -> None:
+    """pyproject.toml names the packages a wheel holds; a new folder left out of it works from
+    the checkout and is missing from every install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "scarf_tui").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found - listed == set(), "folders with an __init__.py missing from [tool.setuptools] packages"
+    assert listed - found <= {"scarf_tui.styles"}  # styles/ is mapped in by [tool.setuptools.package-dir]
