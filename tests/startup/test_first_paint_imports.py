@@ -36,6 +36,8 @@ NOT_YET = (
     "scarf_tui.api.models",
     "importlib.resources",  # the styles are found without it (and without zipfile)
     "zipfile",
+    "scarf_tui.analytics",  # the trend column loads it (and pydantic_core) after the list shows
+    "pydantic_core",
 )
 
 

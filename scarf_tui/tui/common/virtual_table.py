@@ -134,8 +134,13 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def refresh_row_at(self, index: int) -> None:
         """A row's cells changed in place."""
-        self._lines.clear()
+        self._forget(index)
         self.refresh_line(1 + index - self.scroll_offset.y)
+
+    def _forget(self, index: int) -> None:
+        """Drop one row's drawn lines (a cursor move or a changed cell redraws that row alone)."""
+        for focused in (True, False):
+            self._lines.discard((index, focused, False))
 
     @property
     def rows(self) -> Sequence[Any]:
@@ -177,7 +182,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def _set_cursor(self, row: int, *, scroll: bool, announce: bool) -> None:
         old, self._cursor = self._cursor, row
         if old != row:
-            self._lines.clear()
+            self._forget(old)
+            self._forget(row)
             self.refresh()
         if scroll and row >= 0:
             self._scroll_to_cursor()
@@ -263,11 +269,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._lines.clear()
 
     def on_focus(self) -> None:
-        self._lines.clear()
-        self.refresh()
+        self.refresh()  # lines are cached per focus state (the cursor's colour follows focus)
 
     def on_blur(self) -> None:
-        self._lines.clear()
         self.refresh()
 
     # --- drawing ------------------------------------------------------------------------------

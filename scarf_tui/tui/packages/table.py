@@ -15,7 +15,6 @@ from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
-from scarf_tui.analytics import last_n_days_by_package
 from scarf_tui.api.errors import ExportNotEnabled
 from scarf_tui.api.saved import OFFLINE_NOTHING_SAVED, stale_marker
 from scarf_tui.domain import LibraryType, Package
@@ -177,6 +176,8 @@ class PackageTable(ResourceTable):
 
     @work(exclusive=True, group="package-table-trends", exit_on_error=False)
     async def _load_trends(self, packages: list[Package]) -> None:
+        from scarf_tui.analytics import last_n_days_by_package  # pydantic_core: not before first paint
+
         session = session_of(self)
         if len(packages) > MAX_TREND_PACKAGES:
             # One aggregates stream per owner holds every package's rows: for a very big list
