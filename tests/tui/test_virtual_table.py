@@ -184,3 +184,18 @@ async def test_keys_after_enter_in_one_burst_go_to_the_table() -> None:
         assert table.filter_text == "al"
         assert app.focused is table.table
         assert table.table.cursor_row == len(table.visible_rows) - 1 > 0
+
+
+async def test_new_rows_under_a_still_cursor_are_announced() -> None:
+    rows = make_rows(10)
+    app = TableApp(rows)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        app.events.clear()
+        table.set_rows(rows[5:])  # the cursor stays on line 0, which now holds k5
+        await pilot.pause()
+        assert app.events == [("highlighted", 0, "k5")]
+        table.set_rows(rows[5:])  # the same row under the cursor: nothing to say
+        await pilot.pause()
+        assert app.events == [("highlighted", 0, "k5")]

@@ -123,14 +123,16 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[Any], *, cursor_key: str | None = None) -> None:
         """Show `rows` (kept by reference). The cursor stays on `cursor_key` when given and
         present, else on the same index, clamped."""
+        before = self.cursor_key
         self._rows = rows
         self._index = None
         target = self.index_of(cursor_key) if cursor_key is not None else None
         self._measure()
-        if target is not None:
-            self._set_cursor(target, scroll=True, announce=True)
-        else:
-            self._set_cursor(min(max(self._cursor, 0), len(rows) - 1), scroll=True, announce=True)
+        if target is None:
+            target = min(max(self._cursor, 0), len(rows) - 1)
+        self._set_cursor(target, scroll=True, announce=False)
+        if self.cursor_key != before:  # another row under the cursor, even at the same index
+            self.post_message(VirtualTable.RowHighlighted(self, self._cursor, self.cursor_key))
 
     def refresh_row_at(self, index: int) -> None:
         """A row's cells changed in place."""
