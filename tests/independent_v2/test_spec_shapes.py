@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from scarf_tui.demo import DEMO_TOKEN
 from scarf_tui.demo.app import create_app
@@ -15,9 +16,12 @@ from scarf_tui.demo.store import build_demo_store
 
 from .data import TOKEN
 from .server import make_app
-from .spec_check import answer_schema, load_spec, problems
+from .spec_check import SPEC_PATH, answer_schema, load_spec, problems
 
-SPEC = load_spec()
+# The spec sits beside the checkout (../shared/reference), not in it: a clone alone (CI) has no
+# copy to check against, and these tests say so rather than pass on nothing.
+pytestmark = pytest.mark.skipif(not SPEC_PATH.exists(), reason=f"no API v2 spec at {SPEC_PATH} (outside the checkout)")
+SPEC = load_spec() if SPEC_PATH.exists() else {}
 SERVERS = {
     "independent": (lambda: make_app(), TOKEN, "fleet", "ada"),
     "demo": (lambda: create_app(build_demo_store(fleet=True)), DEMO_TOKEN, "acme", "maintainer"),
