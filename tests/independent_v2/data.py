@@ -1,6 +1,6 @@
 """The in-memory dataset of the independent v2 server (tests/independent_v2/server.py).
 
-Written from ../shared/reference/scarf-api-v2.openapi.json alone: every record has the fields
+Written from the API v2 OpenAPI document alone: every record has the fields
 the spec's schemas require, with the spec's names. One organization, `fleet`, holds exactly
 128 packages, some of whose names are hostile (markup, ANSI escapes, RTL and zero-width
 characters, a very long name): the spec types every name as a plain string.

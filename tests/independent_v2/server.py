@@ -1,5 +1,5 @@
-"""An independent Scarf API v2 server, written from ../shared/reference/scarf-api-v2.openapi.json
-and ../shared/README.md only (not from scarf_tui/demo), to try our client as a new user would.
+"""An independent Scarf API v2 server, written from the API's OpenAPI document and its published
+notes only (not from scarf_tui/demo), to try our client as a new user would.
 
 Reading of the spec, where it leaves a choice:
 - Bearer auth on every path; a missing or wrong token is 401 with an empty body.
