@@ -96,10 +96,12 @@ def package_to_v2(
     if not draft.name.strip():
         problems["name"] = ["The package name must not be empty."]
     body: dict[str, Any] = {"name": draft.name, "type": kind, "short_description": draft.short_description}
-    if draft.long_description:
-        body["long_description"] = draft.long_description
-    if draft.website:
-        body["website"] = draft.website
+    # An update always names both (a string, never null, as the spec types them): "" clears a
+    # field the user emptied, where leaving it out kept the old value.
+    if draft.long_description or not creating:
+        body["long_description"] = draft.long_description or ""
+    if draft.website or not creating:
+        body["website"] = draft.website or ""
     if kind == "docker":
         if not draft.backend_url:
             problems["backend_registry"] = ["A docker package needs its backend registry, e.g. docker.io."]

@@ -93,6 +93,10 @@ async def test_package_create_update_delete(service, store):
     assert updated.short_description == "Fresher"
     assert store.packages[created.uuid]["shortDescription"] == "Fresher"
     assert store.packages[created.uuid]["website"] == "https://f.example"
+    # Emptied in the form: the server no longer holds a website.
+    cleared = await service.update_package(created.uuid, PackageDraft(name="fresh-cli", short_description="Fresher",
+                                                                      library_type="npm", website=None))
+    assert store.packages[created.uuid]["website"] is None and not cleared.website
     await service.delete_package(created.uuid)
     assert created.uuid not in store.packages
 
