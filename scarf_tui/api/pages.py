@@ -143,9 +143,26 @@ async def iter_raw_pages(
             data = await api.request_json("GET", path, params=query, what=what)
             per_page = 0
         pages += 1
+        # A page to continue `after` its last item's cursor: (items, cursor field, identity field).
+        paged: tuple[list[Any], str | None, str | None] | None = None
+        link: Any = None
         if isinstance(data, list):
-            fresh, after = _unseen(data, _bare_cursor(path), bare_seen)
-            if len(data) < min(per_page or MIN_SERVER_PAGE, MIN_SERVER_PAGE):
+            paged = (data, _bare_cursor(path), None)
+        else:
+            if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+                raise InvalidResponse(f"The server's answer for {items} is neither a list nor a page of results.")
+            links = data.get("_links")
+            link = links.get("next") if isinstance(links, dict) else None
+            if link == "":
+                link = None
+            if link is None and OVERVIEW_PATH.fullmatch(path) and "_links" not in data:
+                # The spec's overview answer has no links but takes `after` (a package name; names
+                # repeat across types, so items are told apart by package id).
+                paged = (data["results"], "package.name", "package.id")
+        if paged is not None:
+            listed, cursor, identity = paged
+            fresh, after = _unseen(listed, cursor, bare_seen, identity)
+            if len(listed) < min(per_page or MIN_SERVER_PAGE, MIN_SERVER_PAGE):
                 after = None
             yield fresh, after is None
             if after is None:
@@ -154,24 +171,7 @@ async def iter_raw_pages(
                 raise InvalidResponse(f"The server's pages of {items} do not end; the list is incomplete.")
             query = {**query, "after": after}
             continue
-        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise InvalidResponse(f"The server's answer for {items} is neither a list nor a page of results.")
-        links = data.get("_links")
-        link = links.get("next") if isinstance(links, dict) else None
-        if (link is None or link == "") and OVERVIEW_PATH.fullmatch(path) and "_links" not in data:
-            # The spec's overview answer has no links but takes `after` (a package name; names
-            # repeat across types, so items are told apart by package id).
-            fresh, after = _unseen(data["results"], "package.name", bare_seen, identity="package.id")
-            if len(data["results"]) < min(per_page or MIN_SERVER_PAGE, MIN_SERVER_PAGE):
-                after = None
-            yield fresh, after is None
-            if after is None:
-                return
-            if pages >= MAX_PAGES:
-                raise InvalidResponse(f"The server's pages of {items} do not end; the list is incomplete.")
-            query = {**query, "after": after}
-            continue
-        if link is None or link == "":
+        if link is None:
             yield data["results"], True
             return
         yield data["results"], False
