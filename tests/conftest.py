@@ -55,6 +55,27 @@ async def service(demo_app) -> AsyncIterator[ScarfService]:
     await svc.aclose()
 
 
+@pytest.fixture(params=["v1", "v2"])
+async def versioned_service(request, demo_app):  # noqa: ANN001, ANN201
+    """A service over the in-process demo server, speaking each API version in turn."""
+    service = make_service(
+        f"http://demo.invalid/{'api' if request.param == 'v1' else 'v2'}",
+        DEMO_TOKEN,
+        transport=httpx.ASGITransport(app=demo_app),
+        backoff=0.0,
+        api_version=request.param,
+        username="maintainer",
+    )
+    yield service
+    await service.aclose()
+
+
+@pytest.fixture
+def hostile_store() -> DemoStore:
+    """The demo data plus records with markup, ANSI and control characters in their names."""
+    return build_demo_store(hostile=True, today=FIXED_TODAY)
+
+
 @pytest.fixture
 def live_server(demo_app) -> Iterator[str]:
     with running_server(demo_app) as base_url:

@@ -1,4 +1,4 @@
-"""The access matrix against the real embedded server, on each API version in turn."""
+"""The access matrix on a hostile store (versioned_service and hostile_store: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,6 @@ import pytest
 
 from scarf_tui.api import make_service
 from scarf_tui.demo import DEMO_TOKEN
-
-
-@pytest.fixture(params=["v1", "v2"])
-async def versioned_service(request, demo_app):  # noqa: ANN001, ANN201
-    service = make_service(
-        f"http://demo.invalid/{'api' if request.param == 'v1' else 'v2'}",
-        DEMO_TOKEN,
-        transport=httpx.ASGITransport(app=demo_app),
-        backoff=0.0,
-        api_version=request.param,
-        username="maintainer",
-    )
-    yield service
-    await service.aclose()
-
-
-@pytest.fixture
-def hostile_store():  # noqa: ANN201
-    from scarf_tui.demo.store import build_demo_store
-    from tests.conftest import FIXED_TODAY
-
-    return build_demo_store(hostile=True, today=FIXED_TODAY)
 
 
 @pytest.fixture
