@@ -199,3 +199,20 @@ async def test_new_rows_under_a_still_cursor_are_announced() -> None:
         table.set_rows(rows[5:])  # the same row under the cursor: nothing to say
         await pilot.pause()
         assert app.events == [("highlighted", 0, "k5")]
+
+
+async def test_a_line_asks_for_its_row_cells_once() -> None:
+    """Owners may build a row's cells on every call (ResourceTable's rows do): drawing a line
+    asks once, not once per column, and measuring auto-width columns asks once per row."""
+    app = TableApp(make_rows(30))
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        app.fetched.clear()
+        table._lines.clear()
+        table.render_line(1)
+        assert app.fetched == ["k0"]
+        app.fetched.clear()
+        table.set_columns([TableColumn("name", "Name"), TableColumn("n", "N"), TableColumn("note", "Note")])
+        assert len(app.fetched) == 30
+        assert table.shown_cells(29) == {"name": "row-00029", "n": "29", "note": "x" * 29}

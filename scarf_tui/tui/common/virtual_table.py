@@ -171,9 +171,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def shown_cells(self, index: int) -> dict[str, str]:
         """A row's cells as drawn (cut to their column with "…"), by column key."""
-        row = self._rows[index]
-        return {c.key: _fit(self._cell(row, i), w).plain
-                for i, (c, w) in enumerate(zip(self.columns, self._widths, strict=False))}
+        cells = self._row_of(self._rows[index])
+        return {c.key: _fit(cell, w).plain for c, w, cell in zip(self.columns, self._widths, cells, strict=False)}
 
     # --- cursor -------------------------------------------------------------------------------
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
@@ -238,12 +237,14 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- layout -------------------------------------------------------------------------------
     def _measure(self) -> None:
-        sample = self._rows[:AUTO_WIDTH_SAMPLE]
-        self._auto_widths = {}
-        for position, column in enumerate(self.columns):
-            if column.width is None and not column.flex:
-                widest = max((self._cell(row, position).cell_len for row in sample), default=0)
-                self._auto_widths[column.key] = max(widest, len(column.label))
+        auto = [(i, c) for i, c in enumerate(self.columns) if c.width is None and not c.flex]
+        widest = [len(c.label) for _, c in auto]
+        if auto:
+            for row in self._rows[:AUTO_WIDTH_SAMPLE]:
+                cells = self._row_of(row)  # built once per row, not once per auto column
+                for slot, (position, _) in enumerate(auto):
+                    widest[slot] = max(widest[slot], cells[position].cell_len)
+        self._auto_widths = {c.key: w for (_, c), w in zip(auto, widest, strict=True)}
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -277,9 +278,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     # --- drawing ------------------------------------------------------------------------------
-    def _cell(self, row: Any, position: int) -> Text:
+    def _row_of(self, row: Any) -> Sequence[Text]:
+        """A row's cells, one per column (missing ones blank). Owners may build cells on each
+        call (ResourceTable's rows do), so a line asks once, not once per column."""
         cells = self._cells_of(row)
-        return cells[position] if position < len(cells) else EMPTY
+        missing = len(self.columns) - len(cells)
+        return cells if missing <= 0 else [*cells, *(EMPTY,) * missing]
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -304,8 +308,7 @@ class VirtualTable(ScrollView, can_focus=True):
             style = self.get_component_rich_style("virtual-table--header")
             post: Style | None = None
         else:
-            row = self._rows[index]
-            cells = [self._cell(row, i) for i in range(len(self.columns))]
+            cells = self._row_of(self._rows[index])
             stripe = "virtual-table--even-row" if index % 2 == 0 else "virtual-table--odd-row"
             style = self.get_component_rich_style(stripe) if self.zebra_stripes else Style()
             post = self.get_component_rich_style("virtual-table--cursor") if index == self._cursor else None
