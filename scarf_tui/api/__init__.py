@@ -8,7 +8,13 @@
 way the CLI does: --api, $SCARF_API_VERSION, config api_version, then the URL.
 """
 
+import sys
 from typing import TYPE_CHECKING, Any
+
+# httpx loads its command-line client (click, rich's console and progress: ~35 ms) when they are
+# installed, and does without it when that import fails; nothing here runs httpx's CLI, and a
+# None entry makes that import fail at once.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None: "not importable"
 
 # Names load on first use (PEP 562), so importing one submodule (errors, models, saved) does not
 # pull in httpx, pydantic and the wire models: the TUI paints its first screen before they load.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from scarf_tui.config import Settings
 
 if TYPE_CHECKING:
+    from scarf_tui.api.prefetch import FirstPages
     from scarf_tui.api.saved import SavedLists
     from scarf_tui.api.service import ScarfService
     from scarf_tui.tui.demo_door import DemoStarting
@@ -35,6 +36,7 @@ def run_tui(
     offline: bool = False,
     demo_scale: int | None = None,
     saved: SavedLists | None = None,
+    first_pages: FirstPages | None = None,
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
     demo, no --offline) the app opens on the Welcome screen. `api_version` is --api: it wins
@@ -42,7 +44,9 @@ def run_tui(
     `pypicloud_url` is --pypicloud: the TUI opens on that server (asking to sign in when no
     user name and password are configured). The demo also serves pypicloud and PurlDB.
     `offline` browses the saved lists only and refuses every write; `demo_scale` gives the
-    demo organization that many packages; `saved` is what `saved_lists_for` found."""
+    demo organization that many packages; `saved` is what `saved_lists_for` found;
+    `first_pages` is the child `start_first_pages` started (its URL verdict is awaited here,
+    before the screen)."""
     with contextlib.ExitStack() as stack:
         # First of all, before Textual loads: the embedded server starts, or (nothing saved to
         # paint) the service starts building.
@@ -60,7 +64,7 @@ def run_tui(
             saved = saved or saved_lists_for(settings, api_version, user, offline=offline)
             connect = _connector(settings, version, user, offline=offline)
             paint_first = offline or bool(saved.cache.names())
-            if not paint_first:
+            if not paint_first and first_pages is None:
                 connect = _early(connect)  # nothing to paint first: connect now
         from scarf_tui.tui.session import Session
 
@@ -79,8 +83,11 @@ def run_tui(
                 _later(session, sources_ready)
         elif connect is not None:
             session.saved, session.connect = saved, connect
-            if paint_first:
+            if paint_first or first_pages is not None:
                 session.connect_after_first_frame = threading.Event()
+            if first_pages is not None:
+                session.first_pages = first_pages
+                stack.callback(first_pages.stop)
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
                 _later(session, lambda: _connect_sources(session, settings, None, where))
@@ -95,6 +102,8 @@ def run_tui(
         from scarf_tui.tui.app import ScarfApp  # after the demo thread has started
         from scarf_tui.tui.crash import capture_errors, report_errors
 
+        if first_pages is not None:
+            _take_verdict(settings, session, first_pages)
         app = ScarfApp(session, close_service_on_exit=True, env=os.environ)  # NO_COLOR, TERM: the theme
         errors = capture_errors(app)  # a crash is a sentence here and a file in the cache directory
         app.run()
@@ -102,6 +111,34 @@ def run_tui(
         if said:
             print(said, file=sys.stderr)
         return app.return_code or 0
+
+
+def start_first_pages(
+    settings: Settings, api_version: str | None, username: str | None, org: str | None
+) -> FirstPages | None:
+    """Start the child that checks the URL and fetches the first list (scarf_tui.api.prefetch);
+    None when it can't (a bad version is then refused by run_tui, after the URL check)."""
+    try:
+        version = _version(settings, api_version)
+    except ValueError:
+        return None
+    from scarf_tui.api.prefetch import FirstPages
+
+    return FirstPages.start(settings, api_version=version, username=username, owner=org)
+
+
+def _take_verdict(settings: Settings, session: Session, first_pages: FirstPages) -> None:
+    """The child's URL check, before the screen: a refused URL is refused by the check run here
+    (its sentence and exit status, exactly as without the child); a child that said nothing
+    leaves the list to the service."""
+    url = first_pages.checked_url()
+    if url is None:
+        session.first_pages = None
+        session.first_frame_shown()  # the service is the only way now: no reason to wait
+        from scarf_tui.api.urls import check_base_url
+
+        url = check_base_url(settings.api_url)
+    settings.api_url = url
 
 
 def _sources_configured(settings: Settings, pypicloud_url: str | None) -> bool:

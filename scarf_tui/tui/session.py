@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +22,11 @@ from scarf_tui.config import Settings
 from scarf_tui.tui.common.text import safe_str
 
 if TYPE_CHECKING:  # loaded when first used: the first screen paints before HTTP and the wire models load
+    from scarf_tui.api.models import Page
+    from scarf_tui.api.prefetch import FirstPages
     from scarf_tui.api.saved import SavedLists
     from scarf_tui.api.service import ScarfService
+    from scarf_tui.domain import Package
     from scarf_tui.sources.purldb import PurldbService
     from scarf_tui.sources.pypicloud import PypicloudService
 
@@ -81,6 +84,9 @@ class Session:
     # models loading, which would share the interpreter with the painting) waits until the first
     # frame is on the terminal (ScarfApp.on_ready calls first_frame_shown).
     connect_after_first_frame: threading.Event | None = field(default=None, repr=False)
+    # The first package list, fetched by a child process while the screen starts (nothing was
+    # saved to paint): then the service waits until that list is on screen, not the first frame.
+    first_pages: FirstPages | None = field(default=None, repr=False)
     # Start-up work that waits until the first list is on screen (the other sources connecting).
     after_first_list: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -93,7 +99,7 @@ class Session:
         """The service, for code that only runs once one exists. While it is being built (start-up
         paints first), this waits for it: every screen gets the same one."""
         if self.service is None and self.connect is not None:
-            self.first_frame_shown()  # waiting here for a frame that this thread would paint never ends
+            self._may_connect()  # waiting here for a frame (or list) this thread would paint never ends
             self._adopt(self._connecting_now().result())
         if self.service is None:
             raise NoService()
@@ -134,12 +140,41 @@ class Session:
         self.connect = None
 
     def first_frame_shown(self) -> None:
-        """The first frame is on the terminal: the service may start building."""
+        """The first frame is on the terminal: the service may start building (unless a child
+        is still fetching the first list: it waits for that, see first_pages)."""
+        if self.first_pages is None or self.first_pages.taken:
+            self._may_connect()
+
+    def _may_connect(self) -> None:
         if self.connect_after_first_frame is not None:
             self.connect_after_first_frame.set()
 
+    async def package_pages(self, owner: str | None) -> AsyncIterator[Page[Package]]:
+        """The pages of a package list: the first list from the child that fetched it while the
+        screen started (once), every other from the service. A child that ended before sending
+        anything costs nothing but time: the list is then asked for here."""
+        first = self.first_pages
+        if first is not None and not first.taken and first.owner == owner:
+            from scarf_tui.api.prefetch import PrefetchLost
+
+            sent = False
+            try:
+                async for page in first.pages():
+                    sent = True
+                    yield page
+                return
+            except PrefetchLost:
+                if sent:
+                    raise
+            finally:
+                self._may_connect()
+        service = await self.ready_api()
+        async for page in service.iter_package_pages(owner=owner):
+            yield page
+
     def first_list_shown(self) -> None:
         """Run `after_first_list` (once, in a background thread): called by the first list."""
+        self._may_connect()
         waiting, self.after_first_list = self.after_first_list, []
         if waiting:
             threading.Thread(target=lambda: [job() for job in waiting], name="scarf-after-start", daemon=True).start()

@@ -45,7 +45,8 @@ def loaded_after(*modules: str) -> list[str]:
     code = (
         "import importlib, json, sys\n"
         f"for name in {list(modules)!r}: importlib.import_module(name)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
+        # A None entry is a module made unimportable on purpose (httpx's CLI, scarf_tui.api), not loaded.
+        "print(json.dumps(sorted(name for name, module in sys.modules.items() if module is not None)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     return json.loads(result.stdout)

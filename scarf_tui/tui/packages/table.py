@@ -134,13 +134,12 @@ class PackageTable(ResourceTable):
             session.first_list_shown()
             return
         try:
-            service = await session.ready_api()
             packages: list[Package] = []
             painted = 0
             # Cursor pages (API v2) carry no total: the first page paints at once, then each time
             # the list has doubled (repainting every page would cost rows²), with the count
             # marked partial until the last page is in, so sorting and filtering see it all.
-            async for page in service.iter_package_pages(owner=self.org):
+            async for page in session.package_pages(self.org):
                 packages.extend(page.items)
                 if not page.done and (painted == 0 or len(packages) >= 2 * painted):
                     self.stale_notice = page.status
@@ -185,7 +184,7 @@ class PackageTable(ResourceTable):
             self.trend_notice = f"30-day trend off above {MAX_TREND_PACKAGES:,} packages"
             self._update_extra_status()
             return
-        service, today = session.api, session.today
+        service, today = await session.ready_api(), session.today
         start, end = today - timedelta(days=TREND_DAYS), today
         owners: dict[str, list[Package]] = defaultdict(list)
         for pkg in packages:
@@ -227,7 +226,8 @@ class PackageTable(ResourceTable):
 
     @work(exclusive=True, group="package-table-domains", exit_on_error=False)
     async def _load_domains(self, packages: list[Package]) -> None:
-        found, self.domains_notice = await owner_domains(session_of(self).api, (p.owner for p in packages))
+        service = await session_of(self).ready_api()
+        found, self.domains_notice = await owner_domains(service, (p.owner for p in packages))
         for pkg in packages:
             if found.get(pkg.uuid):
                 cell = domains_cell(found[pkg.uuid])

@@ -1,0 +1,232 @@
+"""The first list, fetched by a child process while the TUI starts.
+
+With nothing saved to paint, the TUI's first screen waits for the package list, and in one
+process that wait holds HTTP, pydantic and the wire models loading (~0.3 s of CPU) behind
+Textual's own start-up. A child process does that part on the other core instead: it checks the
+API URL, builds the same service the TUI would (scarf_tui.api.factory), runs
+``iter_package_pages`` and writes each page as one JSON line. The TUI paints the pages as they
+arrive and builds its own service only after the first list is on screen.
+
+    first = FirstPages.start(settings, api_version="v2", username="me", owner=None)
+    url = first.checked_url()          # None: the URL failed the check (run it here for the sentence)
+    async for page in first.pages():   # Page[Package]; raises what the service raised
+        ...
+
+The child's protocol, one JSON object per line on its stdout:
+``{"url": …}`` (the checked URL) or ``{"url_error": true}``, then ``{"page": …}`` per page, then
+``{"error": …}`` (the exception the service raised, pickled) if it failed. The request (token
+included) goes to the child's stdin, never to its arguments or environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from scarf_tui.api.models import Page
+from scarf_tui.cache import record_from_json, record_to_json
+from scarf_tui.domain import Package
+
+if TYPE_CHECKING:
+    from scarf_tui.config import Settings
+
+_CHILD_CODE = "from scarf_tui.api.prefetch import serve_first_pages; serve_first_pages()"
+# A line of the child's is at most one page of the list (bounded by the response size limit the
+# child's client enforces) written as JSON; anything longer is not ours.
+_LINE_FACTOR = 4
+
+
+class PrefetchLost(Exception):
+    """The child ended (or said something unreadable) before the list was complete."""
+
+    def __init__(self) -> None:
+        super().__init__("The package list stopped arriving (the helper process ended); press r to load it again.")
+
+
+class FirstPages:
+    """The parent's side: one child fetching the first package list (of ``owner``, or None for
+    every package the user can see)."""
+
+    def __init__(self, child: subprocess.Popen[str], owner: str | None, line_limit: int) -> None:
+        self._child = child
+        self.owner = owner
+        self._line_limit = line_limit
+        self._verdict: str | None | bool = False  # False: not read yet
+        self.taken = False
+
+    @classmethod
+    def start(
+        cls, settings: Settings, *, api_version: str, username: str | None, owner: str | None
+    ) -> FirstPages | None:
+        """Start the child (None when it cannot start: the TUI then fetches as usual)."""
+        token = settings.token.reveal() if settings.token is not None else None
+        request = {
+            "api_url": settings.api_url,
+            "token": token,
+            "api_version": api_version,
+            "username": username,
+            "orgs": list(settings.orgs),
+            "limits": asdict(settings.limits),
+            "concurrency": settings.concurrency,
+            "owner": owner,
+        }
+        del token
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", _CHILD_CODE],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
+                text=True, encoding="utf-8",
+            )
+            assert child.stdin is not None
+            child.stdin.write(json.dumps(request))
+            child.stdin.close()
+        except (OSError, ValueError):
+            return None
+        finally:
+            request.clear()
+        return cls(child, owner, settings.limits.max_body_bytes * _LINE_FACTOR)
+
+    def checked_url(self) -> str | None:
+        """The API URL as the check left it, or None when it failed the check or the child said
+        nothing (the caller runs the check itself, for the sentence and the exit status)."""
+        if self._verdict is False:
+            said = self._read()
+            url = said.get("url") if said else None
+            self._verdict = url if isinstance(url, str) else None
+            if self._verdict is None:
+                self.stop()
+        return self._verdict if isinstance(self._verdict, str) else None
+
+    async def pages(self) -> AsyncIterator[Page[Package]]:
+        """The pages as the child sends them. Raises the service's own exception when the fetch
+        failed, and PrefetchLost when the child ended early or said something unreadable."""
+        import asyncio
+
+        self.taken = True
+        if self.checked_url() is None:
+            raise PrefetchLost()
+        while True:
+            said = await asyncio.to_thread(self._read)
+            if said is None:
+                self.stop()
+                raise PrefetchLost()
+            if "error" in said:
+                self.stop()
+                raise _exception_from(said["error"])
+            page = said.get("page")
+            if not isinstance(page, dict) or not isinstance(page.get("items"), list):
+                self.stop()
+                raise PrefetchLost()
+            items = [p for p in (record_from_json(Package, item) for item in page["items"]) if isinstance(p, Package)]
+            done = bool(page.get("done"))
+            yield Page(items=items, so_far=int(page.get("so_far") or 0), done=done, number=int(page.get("number") or 1))
+            if done:
+                self.stop()
+                return
+
+    def _read(self) -> dict[str, Any] | None:
+        stdout = self._child.stdout
+        if stdout is None:
+            return None
+        try:
+            line = stdout.readline(self._line_limit)
+            said = json.loads(line) if line.endswith("\n") else None
+        except (OSError, ValueError):
+            return None
+        return said if isinstance(said, dict) else None
+
+    def stop(self) -> None:
+        """End the child (it has nothing more to say, or the TUI is leaving)."""
+        with contextlib.suppress(OSError):
+            self._child.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self._child.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            if self._child.stdout is not None:
+                self._child.stdout.close()
+
+
+def _exception_from(payload: object) -> Exception:
+    """The exception the child's service raised, rebuilt; PrefetchLost when that fails."""
+    import base64
+    import pickle
+
+    try:
+        error = pickle.loads(base64.b64decode(str(payload)))  # noqa: S301 - written by our own child, below
+    except Exception:  # noqa: BLE001 - an unreadable report is a lost child
+        return PrefetchLost()
+    return error if isinstance(error, Exception) else PrefetchLost()
+
+
+# --- the child's side ------------------------------------------------------------------------
+
+
+def serve_first_pages() -> None:
+    """Read the request from stdin, check the URL, fetch the pages, write them to stdout."""
+    import asyncio
+
+    from scarf_tui.config import Limits, Settings, Token
+
+    request = json.loads(sys.stdin.read())
+    token = request.pop("token", None)
+    settings = Settings(
+        api_url=request["api_url"],
+        token=Token(token) if token else None,  # registered for redaction as it is made
+        api_version=request["api_version"],
+        username=request["username"],
+        orgs=list(request["orgs"]),
+        limits=Limits(**request["limits"]),
+        concurrency=request["concurrency"],
+    )
+    del token
+    from scarf_tui.api.errors import ScarfError
+    from scarf_tui.api.urls import check_base_url
+
+    try:
+        settings.api_url = check_base_url(settings.api_url)
+    except ScarfError:
+        _say({"url_error": True})
+        return
+    _say({"url": settings.api_url})
+    asyncio.run(_fetch(settings, request["owner"]))
+
+
+async def _fetch(settings: Settings, owner: str | None) -> None:
+    from scarf_tui.api.factory import make_service_for
+
+    try:
+        service = make_service_for(settings, api_version=settings.api_version, username=settings.username)
+        try:
+            async for page in service.iter_package_pages(owner=owner):
+                items = [record_to_json(p) for p in page.items]
+                _say({"page": {"items": items, "so_far": page.so_far, "done": page.done, "number": page.number}})
+        finally:
+            await service.aclose()
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it as its own
+        _say({"error": _pickled(exc)})
+
+
+def _pickled(exc: Exception) -> str:
+    import base64
+    import pickle
+
+    try:
+        data = pickle.dumps(exc)
+        pickle.loads(data)  # noqa: S301 - only what was just written: one that can't come back is not sent
+    except Exception:  # noqa: BLE001 - the parent then fetches the list itself
+        return ""
+    return base64.b64encode(data).decode("ascii")
+
+
+def _say(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+__all__ = ["FirstPages", "PrefetchLost", "serve_first_pages"]
