@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from scarf_tui.tui.common.resource_table import Column, ResourceTable, Row, narrows, text_matches
 from scarf_tui.tui.common.virtual_table import TableColumn, TableRow, VirtualTable
@@ -216,3 +218,34 @@ async def test_a_line_asks_for_its_row_cells_once() -> None:
         table.set_columns([TableColumn("name", "Name"), TableColumn("n", "N"), TableColumn("note", "Note")])
         assert len(app.fetched) == 30
         assert table.shown_cells(29) == {"name": "row-00029", "n": "29", "note": "x" * 29}
+
+
+class StyleCountingTable(VirtualTable):
+    asked = 0
+
+    @property
+    def rich_style(self) -> Style:
+        StyleCountingTable.asked += 1
+        return super().rich_style
+
+
+async def test_a_frame_works_out_the_table_style_once() -> None:
+    """rich_style walks every ancestor's styles: a frame asks once, not twice per line."""
+
+    class StyleApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StyleCountingTable(COLUMNS, id="t")
+
+        def on_mount(self) -> None:
+            self.query_one(StyleCountingTable).set_rows(make_rows(100))
+
+    app = StyleApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        table = app.query_one(StyleCountingTable)
+        table._lines.clear()
+        table._styles_cache.clear()
+        StyleCountingTable.asked = 0
+        strips = table.render_lines(Region(0, 0, 60, 20))
+        assert len(strips) == 20 and "row-00000" in "".join(s.text for s in strips[1])
+        assert StyleCountingTable.asked == 1

@@ -23,7 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -114,6 +114,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._auto_widths: dict[str, int] = {}
         self._widths: list[int] = []
         self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(maxsize=256)
+        self._frame: tuple[Style, int] | None = None  # (rich_style, width) while a frame renders
 
     # --- data ---------------------------------------------------------------------------------
     def set_columns(self, columns: Sequence[TableColumn]) -> None:
@@ -285,26 +286,35 @@ class VirtualTable(ScrollView, can_focus=True):
         missing = len(self.columns) - len(cells)
         return cells if missing <= 0 else [*cells, *(EMPTY,) * missing]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A frame's lines share the widget's style and width: work them out once per frame, not
+        # twice per line (rich_style walks the styles of every ancestor).
+        self._frame = (self.rich_style, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
+        rich_style, width = self._frame or (self.rich_style, self.scrollable_content_region.width)
         scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
         if y == 0:
-            strip = self._line(-1, header=True)
+            strip = self._line(-1, rich_style, width, header=True)
         else:
             index = scroll_y + y - 1
             if not 0 <= index < len(self._rows):
-                return Strip.blank(width, self.rich_style)
-            strip = self._line(index)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+                return Strip.blank(width, rich_style)
+            strip = self._line(index, rich_style, width)
+        return strip.crop_extend(scroll_x, scroll_x + width, rich_style)
 
-    def _line(self, index: int, *, header: bool = False) -> Strip:
+    def _line(self, index: int, rich_style: Style, room: int, *, header: bool = False) -> Strip:
         focused = self.has_focus
         cache_key = (index, focused, header)
         cached = self._lines.get(cache_key)
         if cached is not None:
             return cached
         if header:
-            cells = [Text(c.label, justify=c.justify) for c in self.columns]
+            cells: Sequence[Text] = [Text(c.label, justify=c.justify) for c in self.columns]
             style = self.get_component_rich_style("virtual-table--header")
             post: Style | None = None
         else:
@@ -314,15 +324,18 @@ class VirtualTable(ScrollView, can_focus=True):
             post = self.get_component_rich_style("virtual-table--cursor") if index == self._cursor else None
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         for cell, width, column in zip(cells, self._widths, self.columns, strict=False):
-            cell = _fit(cell, width)
-            gap = width - cell.cell_len
+            length = cell.cell_len  # measured once: cell_len is not cached on a Text
+            if length > width:
+                cell = _cut(cell, width)
+                length = cell.cell_len
+            gap = width - length
             right = column.justify == "right" or cell.justify == "right"
             line.append(" " * (PADDING + (gap if right else 0)))
             line.append_text(cell)
             line.append(" " * ((0 if right else gap) + PADDING))
-        base = self.rich_style + style
+        base = rich_style + style
         segments = list(Segment.apply_style(line.render(self.app.console), base, post))
-        full = max(self.virtual_size.width, self.scrollable_content_region.width)
+        full = max(self.virtual_size.width, room)
         strip = Strip(segments).extend_cell_length(full, base + post if post else base)
         self._lines[cache_key] = strip
         return strip
@@ -330,8 +343,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
 def _fit(cell: Text, width: int) -> Text:
     """A cell cut to its column; "…" says something was cut (the table never cuts silently)."""
-    if cell.cell_len <= width:
-        return cell
+    return cell if cell.cell_len <= width else _cut(cell, width)
+
+
+def _cut(cell: Text, width: int) -> Text:
     cut = cell.copy()
     cut.truncate(width, overflow="ellipsis")
     return cut
