@@ -82,11 +82,6 @@ class _NoToken(Exception):
     pass
 
 
-# ---------------------------------------------------------------------------------------------
-# Parser
-# ---------------------------------------------------------------------------------------------
-
-
 def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `export` command (with `aggregates` and `events`) to cli.py's subparsers."""
     parser = subparsers.add_parser(
@@ -133,8 +128,13 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="API base URL, e.g. https://scarf.sh/api (default: config.toml or SCARF_API_URL)",
     )
-    source.add_argument("--api", choices=("v1", "v2"), type=str.lower, default=argparse.SUPPRESS,
-                        help="Scarf API version (default: SCARF_API_VERSION, api_version in config.toml, else the URL)")
+    source.add_argument(
+        "--api",
+        choices=("v1", "v2"),
+        type=str.lower,
+        default=argparse.SUPPRESS,
+        help="Scarf API version (default: SCARF_API_VERSION, api_version in config.toml, else the URL; --demo: v2)",
+    )
     # The demo account to use with --demo ("noexport" shows the no-export-access path).
     source.add_argument("--demo-token", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -203,11 +203,6 @@ def _fill_export_parser(parser: argparse.ArgumentParser) -> None:
     from scarf_tui import acl_cli  # `export acl`: pypicloud's access-control list (its own options)
 
     acl_cli.add_acl_parser(kinds)
-
-
-# ---------------------------------------------------------------------------------------------
-# Running
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,13 +325,17 @@ def _max_windows(settings: Any) -> int:
 def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.ExitStack) -> ScarfService:
     """The service to export from: the demo server on a loopback port, or the configured API."""
     if getattr(args, "demo", False):
+        from scarf_tui.api.version import ENV_API_VERSION, normalize_version
         from scarf_tui.demo import DEMO_TOKEN
+        from scarf_tui.demo.data import USERS
         from scarf_tui.demo.start import start_demo
 
-        pixel_flags = getattr(args, "pixel", None) or getattr(args, "owner", None)  # API v2 only
-        version = getattr(args, "api", None) or ("v2" if pixel_flags else "v1")  # the demo serves both
-        session = start_demo(stack, api_version=version, token=getattr(args, "demo_token", None) or DEMO_TOKEN)
-        return session.service
+        # v2 as `scarf-tui --demo` and `stats --demo`; --api, then $SCARF_API_VERSION, may pick v1.
+        env = normalize_version(os.environ.get(ENV_API_VERSION), source=ENV_API_VERSION)
+        version = getattr(args, "api", None) or env or "v2"
+        token = getattr(args, "demo_token", None) or DEMO_TOKEN
+        user = next((u.username for u in USERS if u.token == token), None)  # v2 looks in this user's packages
+        return start_demo(stack, api_version=version, token=token, username=user).service
 
     from scarf_tui.api import make_service_for
     from scarf_tui.api.http import reveal_token

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -69,3 +72,78 @@ def test_an_unknown_scarf_api_version_is_one_sentence(cli_env, monkeypatch, caps
     assert export_main(argv()) == EXIT_BAD_INPUT
     assert capsys.readouterr().err == "scarf-tui export: error: SCARF_API_VERSION must be v1 or v2, not 'v3'.\n"
     assert paths == []
+
+
+# --- --demo: v2 unless asked for v1 ------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_versions(monkeypatch) -> list[tuple[str, str]]:
+    """(api_version, base_url) of every demo session `export --demo` starts."""
+    import scarf_tui.demo.start as start
+
+    real, started = start.start_demo, []
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        session = real(*args, **kwargs)
+        started.append((session.api_version, session.base_url))
+        return session
+
+    monkeypatch.setattr(start, "start_demo", spy)
+    return started
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "expected"),
+    [(None, None, "v2"), ("v1", None, "v1"), (None, "v1", "v1"), ("v1", "v2", "v2")],
+    ids=["default-v2", "env-v1", "flag-v1", "flag-outranks-env"],
+)
+def test_the_demo_speaks_v2_unless_asked_for_v1(cli_env, monkeypatch, capsys, demo_versions, env, flag, expected):
+    if env:
+        monkeypatch.setenv("SCARF_API_VERSION", env)
+    code = export_main(argv("--demo", *(("--api", flag) if flag else ())))
+    assert code == EXIT_OK, capsys.readouterr().err
+    ((version, base_url),) = demo_versions
+    assert version == expected
+    assert base_url.endswith("/v2" if expected == "v2" else "/api")
+    assert (cli_env / "e.csv").read_text(encoding="utf-8").count("\n") > 1
+
+
+def test_the_demos_v2_package_events_are_the_v1_file(cli_env, capsys, demo_versions):
+    """Both versions serve one store: a package's events file on v2 (the default) is the v1 file."""
+    written = []
+    for flags in ((), ("--api", "v1")):
+        assert export_main(argv("--demo", *flags)) == EXIT_OK, capsys.readouterr().err
+        written.append((cli_env / "e.csv").read_bytes())
+        (cli_env / "e.csv").unlink()
+    assert [v for v, _ in demo_versions] == ["v2", "v1"]
+    assert written[0].count(b"\n") > 1 and written[0] == written[1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "output"),
+    [
+        (["events", "--pixels", "--owner", "acme"], "out.csv"),
+        (["events", "--pixels"], "out.csv"),  # the owner defaults to the demo user on v2
+        (["aggregates", "--org", OWNER], "out.ndjson"),
+        (["aggregates", "--org", OWNER], "out.csv"),
+        (["aggregates", "--user", "maintainer"], "out.json"),
+    ],
+    ids=["events-pixels-owner", "events-pixels", "aggregates-ndjson", "aggregates-csv", "aggregates-json"],
+)
+def test_every_export_kind_writes_its_file_on_the_demos_v2(cli_env, capsys, demo_versions, kind, output):
+    code = export_main([*kind, "--demo", "--start", START, "--end", END, "-o", output])
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert [v for v, _ in demo_versions] == ["v2"]
+    text = (cli_env / output).read_text(encoding="utf-8")
+    if output.endswith(".ndjson"):
+        rows = [json.loads(line) for line in text.splitlines()]
+    elif output.endswith(".json"):
+        rows = json.loads(text)
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and all(row.get("date") or row.get("time") for row in rows)
+    if kind[0] == "aggregates":
+        assert {row["breakdown"] for row in rows} >= {"total", "country"}
+    else:
+        assert all(row["pixel_id"] for row in rows)
