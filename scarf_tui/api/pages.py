@@ -18,9 +18,10 @@ the spec, yet takes ``after`` too: without ``_links`` it is paged like a bare ar
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
@@ -28,6 +29,8 @@ import httpx
 from scarf_tui.api.errors import InvalidResponse, ValidationFailed, sanitize
 from scarf_tui.api.http import ApiClient
 from scarf_tui.api.v2_errors import error_from_v2_body
+
+T = TypeVar("T")
 
 MAX_PER_PAGE = 100  # the largest per_page the client asks for
 MAX_PAGES = 10_000  # a server whose cursors never end is stopped here
@@ -187,3 +190,34 @@ async def iter_raw_pages(
         seen.add(key)
 
 __all__ = ["MAX_PER_PAGE", "V2ApiClient", "iter_raw_pages", "next_request", "origin_of"]
+
+
+class ReadAhead(Generic[T]):
+    """An async iterator already running in a task: what it yields waits here until read, so
+    several lists can be asked for at once and still be read one after another."""
+
+    def __init__(self, stream: AsyncIterator[T]) -> None:
+        self._queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()
+        self._task = asyncio.ensure_future(self._pump(stream))
+
+    async def _pump(self, stream: AsyncIterator[T]) -> None:
+        try:
+            async for item in stream:
+                self._queue.put_nowait((True, item))
+        except Exception as exc:  # noqa: BLE001 - raised to the reader, in its turn
+            self._queue.put_nowait((False, exc))
+        else:
+            self._queue.put_nowait((False, None))
+
+    async def items(self) -> AsyncIterator[T]:
+        while True:
+            more, value = await self._queue.get()
+            if more:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+
+    def cancel(self) -> None:
+        self._task.cancel()
