@@ -18,7 +18,6 @@ for a bad file, and nothing here imports Textual or the HTTP layer.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -29,6 +28,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+try:  # hashlib's own blake2b, without hashlib loading OpenSSL's every algorithm at start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 FORMAT = "scarf-tui-lists"
 VERSION = 1
@@ -51,14 +55,14 @@ def account_name(username: str | None, token: str | None) -> str:
     if username:
         return username
     if token:
-        digest = hashlib.blake2b(token.encode(), digest_size=8, person=b"scarf-tui-acct").hexdigest()
+        digest = blake2b(token.encode(), digest_size=8, person=b"scarf-tui-acct").hexdigest()
         return f"token:{digest}"
     return "anonymous"
 
 
 def cache_file(api_url: str, account: str, directory: Path | None = None) -> Path:
     """The one file for this account and API URL."""
-    key = hashlib.blake2b(f"{api_url}\x1f{account}".encode(), digest_size=10).hexdigest()
+    key = blake2b(f"{api_url}\x1f{account}".encode(), digest_size=10).hexdigest()
     return (directory or cache_dir()) / f"lists-{key}.json"
 
 

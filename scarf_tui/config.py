@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -224,6 +223,8 @@ def _settings_from_table(data: Mapping[str, Any], path: Path) -> Settings:
 
 
 def _parse_toml(raw: bytes, file: Path) -> dict[str, Any]:
+    import tomllib  # only when a config file exists (start-up without one never loads it)
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -314,6 +315,8 @@ def save_values(path: Path | str | None, values: Mapping[str, object]) -> Path:
         text = tomlkit.dumps(document)
     except (TOMLKitError, ValueError, TypeError) as exc:
         raise ConfigError(f"The config file {file} cannot be updated ({exc}); nothing was written.") from None
+    import tomllib
+
     _settings_from_table(tomllib.loads(text), file)  # what we write must load
     _write_private(target, text, shown=file)
     return target

@@ -14,7 +14,6 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from scarf_tui.redaction import redact, register_secret
 
@@ -134,6 +133,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     else:
         # "inf", "nan" and the like are no promise at all.
         return max(0.0, seconds) if math.isfinite(seconds) else None
+    from email.utils import parsedate_to_datetime  # the email package: only an HTTP date needs it
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

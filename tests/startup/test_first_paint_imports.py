@@ -14,6 +14,8 @@ FIRST_SCREEN = (
     "scarf_tui.tui.organizations.list_screen",
     "scarf_tui.api.saved",
     "scarf_tui.cache",
+    "scarf_tui.config",
+    "scarf_tui.api.errors",
 )
 NOT_YET = (
     "plotext",
@@ -38,6 +40,10 @@ NOT_YET = (
     "zipfile",
     "scarf_tui.analytics",  # the trend column loads it (and pydantic_core) after the list shows
     "pydantic_core",
+    "email",  # api/errors.py parses an HTTP-date Retry-After with email.utils when one comes
+    "tomllib",  # config.py reads TOML only when a config file exists
+    "hashlib",  # cache.py names its file with _blake2 directly (hashlib loads OpenSSL's hashes)
+    "_hashlib",
 )
 
 
