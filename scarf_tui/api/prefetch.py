@@ -109,7 +109,7 @@ class FirstPages:
         import asyncio
 
         self.taken = True
-        if self.checked_url() is None:
+        if await asyncio.to_thread(self.checked_url) is None:  # read here only in --demo (run_tui reads it)
             raise PrefetchLost()
         while True:
             said = await asyncio.to_thread(self._read)

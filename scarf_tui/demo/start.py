@@ -13,6 +13,7 @@ which one the returned service speaks.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
 
 if TYPE_CHECKING:
+    import socket
     import subprocess
 
     from scarf_tui.api.service import ScarfService
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from scarf_tui.sources.pypicloud import PypicloudService
 
 API_VERSIONS = ("v1", "v2")
+CHILD_START_TIMEOUT_S = 60.0  # building 20,000 packages on a slow machine included
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,10 @@ def start_demo(
     (scarf_tui.demo.scale)."""
     from scarf_tui.api import make_service
 
-    if api_version not in API_VERSIONS:
-        raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
+    base_url_for("", api_version)  # a bad version is refused before anything starts
     origin = _serve(stack, today=today, scale=scale, hostile=hostile, faults=faults, store=store, host=host,
                     port=port, packages=packages)
-    base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
+    base_url = base_url_for(origin, api_version)
     service = make_service(base_url, token or DEMO_TOKEN, api_version=api_version, username=username or DEMO_USER)
     return DemoSession(
         service=service,
@@ -101,9 +103,10 @@ def _serve(
     host: str = "127.0.0.1",
     port: int = 0,
     packages: int | None = None,
+    listener: socket.socket | None = None,
 ) -> str:
     """The server half of start_demo: serve the dataset until `stack` closes; returns the origin
-    ("http://127.0.0.1:N")."""
+    ("http://127.0.0.1:N"). `listener`: a bound, listening socket to serve instead."""
     from scarf_tui.demo.app import create_app
     from scarf_tui.demo.loopback import running_server
     from scarf_tui.demo.store import build_demo_store
@@ -114,52 +117,99 @@ def _serve(
             from scarf_tui.demo.scale import add_scaled_org
 
             add_scaled_org(store, packages)
-    return stack.enter_context(running_server(create_app(store, faults), host=host, port=port)).removesuffix("/api")
+    served = running_server(create_app(store, faults), host=host, port=port, listener=listener)
+    return stack.enter_context(served).removesuffix("/api")
 
 
-# --demo runs the server in a child process (start_demo_in_child), so that building the dataset
-# and starting uvicorn use another core while the TUI starts; these two lines are its protocol.
+# --demo runs the server in a child process (spawn_demo_child), so that building the dataset and
+# starting uvicorn use another core while the TUI starts. The parent binds the listening socket
+# and hands it over: the origin is known at once, and a request sent before the child serves
+# waits in the socket's backlog. The child says this line once it serves.
 _CHILD_CODE = "import sys; from scarf_tui.demo.start import serve_in_child; serve_in_child(sys.argv[1:])"
 _CHILD_SAYS = "scarf-demo-origin "
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    """The demo server's child process: `origin` at once, `ready()` blocks until it serves
+    (RuntimeError with one sentence when it could not start)."""
+
+    origin: str
+    ready: Callable[[], None] = field(repr=False)
+
+
+def spawn_demo_child(stack: contextlib.ExitStack, *, packages: int | None = None) -> DemoChild:
+    """Start the server's child process (stopped when `stack` closes, or when this process ends:
+    the child leaves when its stdin closes) on a socket bound here, and return at once."""
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_CODE, str(listener.fileno()), *([str(packages)] if packages else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            pass_fds=(listener.fileno(),),
+            start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
+            text=True,
+        )
+        origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    # This process's copy is closed: if the child dies, requests are refused instead of waiting.
+    stack.callback(_stop_child, child)
+    said: list[str] = []
+    once = threading.Lock()
+
+    def ready() -> None:
+        import select
+
+        with once:
+            if not said:
+                assert child.stdout is not None
+                answered = select.select([child.stdout], [], [], CHILD_START_TIMEOUT_S)[0]
+                said.append(child.stdout.readline() if answered else "")
+        if not said[0].startswith(_CHILD_SAYS):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=5)
+            if child.returncode is None:
+                child.kill()
+                raise RuntimeError(f"The demo server did not start within {CHILD_START_TIMEOUT_S:.0f} seconds.")
+            raise RuntimeError(f"The demo server did not start (exit status {child.returncode}).")
+
+    return DemoChild(origin=origin, ready=ready)
+
+
+def base_url_for(origin: str, api_version: str) -> str:
+    """The API URL a user would configure for the demo server at `origin`."""
+    if api_version not in API_VERSIONS:
+        raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
+    return f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
 
 
 def start_demo_in_child(
     stack: contextlib.ExitStack, *, api_version: str = "v2", packages: int | None = None
 ) -> DemoSession:
-    """start_demo with the server in a child process (stopped when `stack` closes, or when this
-    process ends: the child leaves when its stdin closes). Blocks until the server answers."""
-    import subprocess
-    import sys
-
-    if api_version not in API_VERSIONS:
-        raise ValueError(f"api_version must be 'v1' or 'v2', not {api_version!r}")
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD_CODE, *([str(packages)] if packages else [])],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
-        text=True,
-    )
-    stack.callback(_stop_child, child)
+    """start_demo with the server in a child process (spawn_demo_child). Blocks until the
+    server answers."""
+    base_url_for("", api_version)  # a bad version is refused before anything starts
+    child = spawn_demo_child(stack, packages=packages)
     from scarf_tui.api import make_service  # loads here while the child starts
 
-    assert child.stdout is not None
-    said = child.stdout.readline()
-    if not said.startswith(_CHILD_SAYS):
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=5)
-        raise RuntimeError(f"The demo server did not start (exit status {child.returncode}).")
-    origin = said.removeprefix(_CHILD_SAYS).strip()
-    base_url = f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
+    child.ready()
+    base_url = base_url_for(child.origin, api_version)
     service = make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)
-    return DemoSession(service=service, base_url=base_url, origin=origin, api_version=api_version)
+    return DemoSession(service=service, base_url=base_url, origin=child.origin, api_version=api_version)
 
 
 def serve_in_child(argv: list[str]) -> None:
-    """The child's side: serve, say where on stdout, and stop when stdin closes."""
+    """The child's side: serve on the socket handed over (argv: its descriptor, then the number
+    of packages of --demo-scale), say so on stdout, and stop when stdin closes."""
+    import socket
     import sys
 
+    listener = socket.socket(fileno=int(argv[0]))
     with contextlib.ExitStack() as stack:
-        origin = _serve(stack, packages=int(argv[0]) if argv else None)
+        origin = _serve(stack, packages=int(argv[1]) if len(argv) > 1 else None, listener=listener)
         print(f"{_CHILD_SAYS}{origin}", flush=True)
         sys.stdin.read()  # returns when the parent closes it or ends
 
@@ -194,4 +244,7 @@ def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, P
     return pypicloud, make_purldb_service(purldb_url, enabled_for=PURLDB_ORIGINS)
 
 
-__all__ = ["API_VERSIONS", "DemoSession", "serve_in_child", "start_demo", "start_demo_in_child", "start_demo_sources"]
+__all__ = [
+    "API_VERSIONS", "DemoChild", "DemoSession", "base_url_for", "serve_in_child", "spawn_demo_child", "start_demo",
+    "start_demo_in_child", "start_demo_sources",
+]

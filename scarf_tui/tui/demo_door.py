@@ -5,17 +5,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from scarf_tui.api.prefetch import FirstPages
     from scarf_tui.api.service import ScarfService
     from scarf_tui.sources.purldb import PurldbService
     from scarf_tui.sources.pypicloud import PypicloudService
-
-START_TIMEOUT_S = 60.0  # building 20,000 packages on a slow machine included
 
 
 def start_demo_session(
@@ -40,50 +38,51 @@ def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, P
 
 @dataclass(frozen=True)
 class DemoStarting:
-    """The demo server starting in a background thread. `service()` waits for it and
-    `sources()` starts the other two (call both off the event loop)."""
+    """The demo server starting in its child process. `service()` waits for it and builds the
+    service, `sources()` starts the other two (call both off the event loop); `first_pages` is
+    the first package list on its way (scarf_tui.api.prefetch), None if it could not start."""
 
     username: str
     service: Callable[[], ScarfService]
     sources: Callable[[], tuple[PypicloudService, PurldbService]]
+    first_pages: FirstPages | None = None
 
 
 def start_demo_in_background(
-    stack: contextlib.ExitStack, *, api_version: str = "v2", scale: int | None = None
+    stack: contextlib.ExitStack, *, api_version: str = "v2", scale: int | None = None, owner: str | None = None
 ) -> DemoStarting:
-    """Start the demo Scarf server in a thread, so the first screen paints meanwhile;
-    `sources()` starts pypicloud and PurlDB when asked. All stop when `stack` closes."""
-    from scarf_tui.demo.start import DEMO_USER
+    """Start the demo Scarf server in a child process and, beside it, the child that fetches the
+    first list (of `owner`, or the user's), so the first screen paints meanwhile; `sources()`
+    starts pypicloud and PurlDB when asked. All stop when `stack` closes."""
+    from scarf_tui.api.prefetch import FirstPages
+    from scarf_tui.config import Settings, Token
+    from scarf_tui.demo.start import DEMO_TOKEN, DEMO_USER, base_url_for, spawn_demo_child
 
+    base_url_for("", api_version)  # a bad version is refused before anything starts
     inner = contextlib.ExitStack()
-    scarf: Future[ScarfService] = Future()
     starting = threading.Lock()  # the sources start later, in another thread; close waits for them
+    child = spawn_demo_child(inner, packages=scale)  # returns at once: the socket is bound here
+    base_url = base_url_for(child.origin, api_version)
+    settings = Settings(api_url=base_url, token=Token(DEMO_TOKEN), username=DEMO_USER)
+    first_pages = FirstPages.start(settings, api_version=api_version, username=DEMO_USER, owner=owner)
 
-    def run() -> None:
-        try:
-            from scarf_tui.demo.start import start_demo_in_child  # the server uses another core
+    def service() -> ScarfService:
+        child.ready()
+        from scarf_tui.api import make_service
 
-            scarf.set_result(start_demo_in_child(inner, api_version=api_version, packages=scale).service)
-        except BaseException as exc:  # noqa: BLE001 - handed to the screen that waits for the service
-            scarf.set_exception(exc)
+        return make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)
 
     def sources_now() -> tuple[PypicloudService, PurldbService]:
         """Start pypicloud and PurlDB (called once the first list is on screen)."""
-        scarf.result(timeout=START_TIMEOUT_S)  # after the Scarf server, never alongside it
+        child.ready()  # after the Scarf server, never alongside it
         with starting:
             return start_demo_sources(inner)
 
-    thread = threading.Thread(target=run, name="scarf-demo-start", daemon=True)
-
     def stop() -> None:
-        thread.join(timeout=START_TIMEOUT_S)
+        if first_pages is not None:
+            first_pages.stop()
         with starting:
             inner.close()
 
     stack.callback(stop)
-    thread.start()
-    return DemoStarting(
-        username=DEMO_USER,
-        service=lambda: scarf.result(timeout=START_TIMEOUT_S),
-        sources=sources_now,
-    )
+    return DemoStarting(username=DEMO_USER, service=service, sources=sources_now, first_pages=first_pages)

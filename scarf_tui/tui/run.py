@@ -48,8 +48,9 @@ def run_tui(
     `first_pages` is the child `start_first_pages` started (its URL verdict is awaited here,
     before the screen)."""
     with contextlib.ExitStack() as stack:
-        # First of all, before Textual loads: the embedded server starts, or (nothing saved to
-        # paint) the service starts building.
+        # First of all, before Textual loads: the embedded server and the child fetching the
+        # first list start (--demo), or the service starts building (nothing saved to paint, and
+        # no child fetching the first list).
         started: DemoStarting | None = None
         connect: Callable[[], ScarfService] | None = None
         paint_first = False  # saved lists paint before the service starts building
@@ -57,7 +58,7 @@ def run_tui(
         if demo:
             from scarf_tui.tui.demo_door import start_demo_in_background
 
-            started = start_demo_in_background(stack, api_version=api_version or "v2", scale=demo_scale)
+            started = start_demo_in_background(stack, api_version=api_version or "v2", scale=demo_scale, owner=org)
         elif offline or settings.token:
             user = username or settings.username
             version = _version(settings, api_version)  # a bad version is refused before the screen
@@ -75,6 +76,9 @@ def run_tui(
             demo_sources = started.sources
             session.username = started.username
             session.connect = started.service
+            if started.first_pages is not None:  # the service waits until the first list is on screen
+                session.first_pages = started.first_pages
+                session.connect_after_first_frame = threading.Event()
 
             def sources_ready() -> None:
                 session.pypicloud, session.purldb = demo_sources()
@@ -99,7 +103,7 @@ def run_tui(
         import sys
 
         from scarf_tui.cache import cache_dir
-        from scarf_tui.tui.app import ScarfApp  # after the demo thread has started
+        from scarf_tui.tui.app import ScarfApp  # after the children have started
         from scarf_tui.tui.crash import capture_errors, report_errors
 
         if first_pages is not None:

@@ -35,3 +35,24 @@ def test_a_child_that_cannot_start_is_one_sentence(monkeypatch: pytest.MonkeyPat
     with contextlib.ExitStack() as stack, pytest.raises(RuntimeError) as caught:
         start.start_demo_in_child(stack)
     assert str(caught.value) == "The demo server did not start (exit status 3)."
+
+
+@pytest.mark.parametrize("owner", [None, "acme"])
+async def test_the_first_list_comes_from_the_child_beside_the_demo(owner: str | None) -> None:
+    """--demo: the server's socket is bound before its child starts, so the child fetching the
+    first list asks at once; its request waits in the socket's backlog until the server serves."""
+    import asyncio
+
+    from scarf_tui.tui.demo_door import start_demo_in_background
+
+    with contextlib.ExitStack() as stack:
+        started = start_demo_in_background(stack, api_version="v2", owner=owner)
+        assert started.first_pages is not None
+        pages = [page async for page in started.first_pages.pages()]
+        service = await asyncio.to_thread(started.service)
+        expected = [page async for page in service.iter_package_pages(owner=owner)]
+        await service.aclose()
+        origin = service.base_url.removesuffix("/v2")
+    assert [[p.uuid for p in page.items] for page in pages] == [[p.uuid for p in page.items] for page in expected]
+    assert pages[-1].done and len(pages) == len(expected)
+    assert not _answers(origin)  # stopped with the stack
