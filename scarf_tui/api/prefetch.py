@@ -74,6 +74,7 @@ class FirstPages:
             "limits": asdict(settings.limits),
             "concurrency": settings.concurrency,
             "owner": owner,
+            "log": _request_log(),
         }
         del token
         try:
@@ -152,6 +153,12 @@ class FirstPages:
                 self._child.stdout.close()
 
 
+def _request_log() -> str | None:
+    """The --log file, when one is being written (the module is loaded only then)."""
+    request_log = sys.modules.get("scarf_tui.api.request_log")
+    return request_log.active_log_path() if request_log is not None else None
+
+
 def _exception_from(payload: object) -> Exception:
     """The exception the child's service raised, rebuilt; PrefetchLost when that fails."""
     import base64
@@ -187,6 +194,12 @@ def serve_first_pages() -> None:
     del token
     from scarf_tui.api.errors import ScarfError
     from scarf_tui.api.urls import check_base_url
+
+    if request.get("log"):  # --log: this child's requests go to the same file
+        from scarf_tui.api.request_log import LogFileRefused, start_request_log
+
+        with contextlib.suppress(LogFileRefused):
+            start_request_log(request["log"])
 
     try:
         settings.api_url = check_base_url(settings.api_url)

@@ -152,10 +152,20 @@ def open_private_log(path: str | Path) -> int:
     return fd
 
 
+_active: list[str] = []  # the files being logged to (absolute), for children that log too
+
+
+def active_log_path() -> str | None:
+    """The file ``start_request_log`` is writing to, if any (scarf_tui.api.prefetch's child
+    logs its requests there as well)."""
+    return _active[-1] if _active else None
+
+
 def start_request_log(path: str | Path) -> Callable[[], None]:
     """Log every request to ``path`` from now on (see the module's docstring); the returned
     function stops logging and closes the file. LogFileRefused when the file cannot be used."""
     fd = open_private_log(path)
+    _active.append(os.path.abspath(path))
     os.set_blocking(fd, True)
     handler = logging.StreamHandler(os.fdopen(fd, "a", encoding="utf-8", errors="replace"))
     formatter = logging.Formatter("%(asctime)s.%(msecs)03dZ %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
@@ -167,6 +177,7 @@ def start_request_log(path: str | Path) -> Callable[[], None]:
     logger.propagate = False  # only this file, never a handler someone put on the root logger
 
     def stop() -> None:
+        _active.remove(os.path.abspath(path))
         logger.removeHandler(handler)
         logger.setLevel(previous[0])
         logger.propagate = previous[1]
@@ -176,4 +187,7 @@ def start_request_log(path: str | Path) -> Callable[[], None]:
     return stop
 
 
-__all__ = ["LOGGER_NAME", "LogFileRefused", "event_hooks", "loggable_path", "open_private_log", "start_request_log"]
+__all__ = [
+    "LOGGER_NAME", "LogFileRefused", "active_log_path", "event_hooks", "loggable_path", "open_private_log",
+    "start_request_log",
+]

@@ -190,3 +190,21 @@ async def test_the_tui_paints_the_childs_list_and_fetches_nothing_twice(demo) ->
     finally:
         await service.aclose()
     assert shown == expected and len(shown) > 20
+
+
+async def test_with_log_the_childs_requests_are_logged_too(demo, tmp_path) -> None:  # noqa: ANN001
+    from scarf_tui.api.request_log import start_request_log
+
+    origin, seen = demo
+    log = tmp_path / "requests.log"
+    stop = start_request_log(log)
+    try:
+        first = FirstPages.start(settings_for(origin + "/v2"), api_version="v2", username=USER, owner=None)
+        assert first is not None
+        await collect(first)
+    finally:
+        stop()
+    lines = log.read_text().splitlines()
+    assert len(lines) == len(seen) > 1  # one line per request the server answered, all from the child
+    assert all(" scarf GET /v2/" in line and " 200 " in line for line in lines)
+    assert "demo" not in log.read_text().replace("/v2/", "")  # no token (nor any header) in the file
