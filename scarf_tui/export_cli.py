@@ -325,14 +325,12 @@ def _max_windows(settings: Any) -> int:
 def _open_service(args: argparse.Namespace, settings: Any, stack: contextlib.ExitStack) -> ScarfService:
     """The service to export from: the demo server on a loopback port, or the configured API."""
     if getattr(args, "demo", False):
-        from scarf_tui.api.version import ENV_API_VERSION, normalize_version
+        from scarf_tui.api.version import demo_version
         from scarf_tui.demo import DEMO_TOKEN
         from scarf_tui.demo.data import USERS
         from scarf_tui.demo.start import start_demo
 
-        # v2 as `scarf-tui --demo` and `stats --demo`; --api, then $SCARF_API_VERSION, may pick v1.
-        env = normalize_version(os.environ.get(ENV_API_VERSION), source=ENV_API_VERSION)
-        version = getattr(args, "api", None) or env or "v2"
+        version = demo_version(getattr(args, "api", None))
         token = getattr(args, "demo_token", None) or DEMO_TOKEN
         user = next((u.username for u in USERS if u.token == token), None)  # v2 looks in this user's packages
         return start_demo(stack, api_version=version, token=token, username=user).service

@@ -269,8 +269,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Any, str | None]]:
         from scarf_tui.demo.start import start_demo
 
         with contextlib.ExitStack() as stack:
-            # v2 unless --api v1, as `scarf-tui --demo`: both serve the same store, so the totals agree.
-            session = start_demo(stack, api_version=getattr(args, "api", None) or "v2")
+            from scarf_tui.api.version import demo_version
+
+            # The version `scarf-tui --demo` speaks: both serve the same store, so the totals agree.
+            session = start_demo(stack, api_version=demo_version(getattr(args, "api", None)))
             yield session.service, session.username
         return
     from scarf_tui.api import make_service

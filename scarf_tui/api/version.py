@@ -80,6 +80,17 @@ def choose_version(
     return version_for_url(url)
 
 
+def demo_version(flag: str | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The version the embedded demo speaks (the TUI's, stats' and export's --demo): --api, then
+    $SCARF_API_VERSION, else v2 (config's api_version is for the configured server)."""
+    environ = os.environ if env is None else env
+    for value, source in ((flag, "--api"), (environ.get(ENV_API_VERSION), ENV_API_VERSION)):
+        chosen = normalize_version(value, source=source)
+        if chosen is not None:
+            return chosen
+    return "v2"
+
+
 def origin_of(url: str) -> str:
     parts = urlsplit(url.strip())
     return f"{parts.scheme}://{parts.netloc}"
@@ -112,6 +123,7 @@ __all__ = [
     "LIVE_V2_URL",
     "OLD_DEFAULT_API_URL",
     "UnknownApiVersion",
+    "demo_version",
     "api_base_url",
     "choose_version",
     "display_url",

@@ -40,7 +40,8 @@ def run_tui(
 ) -> int:
     """Run the TUI until the user quits; returns the exit status. Without a token (and no
     demo, no --offline) the app opens on the Welcome screen. `api_version` is --api: it wins
-    over $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless asked for v1.
+    over $SCARF_API_VERSION, config and the URL; the demo speaks v2 unless --api or
+    $SCARF_API_VERSION asks for v1 (api.version.demo_version).
     `pypicloud_url` is --pypicloud: the TUI opens on that server (asking to sign in when no
     user name and password are configured). The demo also serves pypicloud and PurlDB.
     `offline` browses the saved lists only and refuses every write; `demo_scale` gives the
@@ -56,9 +57,11 @@ def run_tui(
         paint_first = False  # saved lists paint before the service starts building
         offline = offline and not demo
         if demo:
+            from scarf_tui.api.version import demo_version
             from scarf_tui.tui.demo_door import start_demo_in_background
 
-            started = start_demo_in_background(stack, api_version=api_version or "v2", scale=demo_scale, owner=org)
+            version = demo_version(api_version)
+            started = start_demo_in_background(stack, api_version=version, scale=demo_scale, owner=org)
         elif offline or settings.token:
             user = username or settings.username
             version = _version(settings, api_version)  # a bad version is refused before the screen

@@ -114,3 +114,15 @@ async def test_make_service_for_a_real_settings_object():
         assert isinstance(service, ScarfServiceV2) and service.base_url == LIVE_V2_URL
     finally:
         await service.aclose()
+
+
+def test_the_demo_speaks_v2_unless_the_flag_or_the_environment_says_v1() -> None:
+    from scarf_tui.api.version import demo_version
+
+    assert demo_version(None, env={}) == "v2"
+    assert demo_version(None, env={"SCARF_API_VERSION": "v1"}) == "v1"
+    assert demo_version("v2", env={"SCARF_API_VERSION": "v1"}) == "v2"  # --api wins
+    assert demo_version("v1", env={}) == "v1"
+    with pytest.raises(UnknownApiVersion) as raised:
+        demo_version(None, env={"SCARF_API_VERSION": "v3"})
+    assert "SCARF_API_VERSION" in str(raised.value)
