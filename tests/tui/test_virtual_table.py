@@ -249,3 +249,20 @@ async def test_a_frame_works_out_the_table_style_once() -> None:
         strips = table.render_lines(Region(0, 0, 60, 20))
         assert len(strips) == 20 and "row-00000" in "".join(s.text for s in strips[1])
         assert StyleCountingTable.asked == 1
+
+
+async def test_the_spinner_row_is_built_when_a_load_first_shows_it() -> None:
+    """A list painted from rows it already has never builds the spinner (start-up from saved
+    lists); the first load mounts it between the table and the status line."""
+    app = ListApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        assert not table.query("#spinner")
+        table.set_loading(True)
+        await pilot.pause()
+        assert [child.id for child in table.children][-3:] == ["table", "spinner", "status"]
+        assert table.query_one("#spinner").display
+        table.set_loading(False)
+        await pilot.pause()
+        assert not table.query_one("#spinner").display and len(table.query("#spinner")) == 1

@@ -210,9 +210,8 @@ class ResourceTable(Vertical):
         yield ResourceDataTable(
             [TableColumn(c.key, c.label, c.width, c.flex) for c in self.columns], cells=cells_in_order, id="table"
         )
-        spinner = LoadingIndicator(id="spinner")
-        spinner.display = False
-        yield spinner
+        # The spinner row is mounted when a load first shows it (set_loading): a list painted
+        # from saved rows never builds it before the first frame.
         yield Static("", classes="status", id="status")
 
 
@@ -230,7 +229,11 @@ class ResourceTable(Vertical):
         # A spinner row rather than `table.loading`: a loading widget cannot take focus, and the
         # table must keep it (and keep showing the previous rows while a refresh runs).
         self.loading_rows = loading
-        self.query_one("#spinner").display = loading
+        spinners = self.query_children("#spinner")
+        if spinners:
+            spinners.first().display = loading
+        elif loading:
+            self.mount(LoadingIndicator(id="spinner"), before="#status")
         if loading:
             self._set_status(f"loading {self.noun}…")
 
