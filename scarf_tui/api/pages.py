@@ -44,12 +44,13 @@ OVERVIEW_PATH = re.compile(r"/v2/packages/[^/]+/overview/?")
 
 
 class V2ApiClient(ApiClient):
-    """ApiClient whose error answers with a v2 ``code`` become that code's sentence."""
+    """ApiClient whose error answers with a v2 ``code`` become that code's sentence. A 404 keeps
+    the general wording, which names what was asked for ("Organization 'x' was not found")."""
 
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         body = await super()._read_error_body(response)
         status = response.status_code
-        if status != 401 and status != 429 and status < 500:
+        if status not in (401, 404, 429) and status < 500:
             error = error_from_v2_body(status, body, redact=self._secret)
             if error is not None:
                 raise error

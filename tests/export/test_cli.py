@@ -86,7 +86,7 @@ def test_unknown_package_exits_3(cli_env, capsys):
 
 @pytest.mark.parametrize(
     ("api", "needles"),
-    [(("--api", "v1"), ("'no-such-org'", "not found")), ((), ("found nothing under that owner",))],
+    [(("--api", "v1"), ("'no-such-org'", "not found")), ((), ("'no-such-org'", "not found"))],
     ids=["v1", "v2"],
 )
 def test_unknown_organization_exits_3(cli_env, capsys, api, needles):
