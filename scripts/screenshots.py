@@ -80,6 +80,7 @@ SHOTS: dict[str, Driver] = {
     "organizations": pressing("colon", *"orgs", "enter"),
     "organization": organization,
     "organization-packages": organization_packages,
+    "matrix": pressing("colon", *"matrix acme", "enter"),
     "command-bar": pressing("colon", *"pkg wid"),
     "help": pressing("question_mark"),
     "welcome": pressing(),
