@@ -225,9 +225,15 @@ def _launch_tui(args: argparse.Namespace) -> int:
         raise UsageProblem("--demo-scale needs --demo (or use it with demo-server).")
     if args.offline and args.demo:
         raise UsageProblem("--offline and --demo don't go together: the demo needs no network.")
-    from scarf_tui.tui.run import run_tui, saved_lists_for, start_first_pages
+    from scarf_tui.tui.run import nothing_saved, run_tui, saved_lists_for, start_first_pages
 
     username = args.user or settings.username
+    api = getattr(args, "api", None)
+    # Nothing saved to paint: a child process checks the URL and fetches the first list while
+    # the screen starts (run_tui waits for its verdict on the URL before the screen).
+    first_pages = None
+    if not args.demo and settings.token and not args.offline and nothing_saved(settings, api, username):
+        first_pages = start_first_pages(settings, api, username, args.org)
     saved = None
     if not args.demo and (settings.token or args.offline):
         try:
@@ -236,17 +242,11 @@ def _launch_tui(args: argparse.Namespace) -> int:
             saved = None
     # Refuse an insecure or malformed URL before the screen takes over the terminal. Lists saved
     # for this very URL mean it passed this check before, so start-up skips loading the URL
-    # parser (the client checks it again before any request). With nothing saved, a child
-    # process checks it and fetches the first list while the screen starts (run_tui waits for
-    # its verdict before the screen).
-    first_pages = None
-    if not args.demo and not (saved is not None and saved.cache.names()):
-        if settings.token and not args.offline:
-            first_pages = start_first_pages(settings, getattr(args, "api", None), username, args.org)
-        if first_pages is None:
-            from scarf_tui.api.urls import check_base_url
+    # parser (the client checks it again before any request); the child checks it otherwise.
+    if not args.demo and first_pages is None and not (saved is not None and saved.cache.names()):
+        from scarf_tui.api.urls import check_base_url
 
-            settings.api_url = check_base_url(settings.api_url)
+        settings.api_url = check_base_url(settings.api_url)
 
     return run_tui(
         settings,

@@ -28,12 +28,10 @@ from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from scarf_tui.api.models import Page
-from scarf_tui.cache import record_from_json, record_to_json
-from scarf_tui.domain import Package
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parent starts the child before these load (they cost ~15 ms)
+    from scarf_tui.api.models import Page
     from scarf_tui.config import Settings
+    from scarf_tui.domain import Package
 
 _CHILD_CODE = "from scarf_tui.api.prefetch import serve_first_pages; serve_first_pages()"
 # A line of the child's is at most one page of the list (bounded by the response size limit the
@@ -108,6 +106,10 @@ class FirstPages:
         """The pages as the child sends them. Raises the service's own exception when the fetch
         failed, and PrefetchLost when the child ended early or said something unreadable."""
         import asyncio
+
+        from scarf_tui.api.models import Page
+        from scarf_tui.cache import record_from_json
+        from scarf_tui.domain import Package
 
         self.taken = True
         if await asyncio.to_thread(self.checked_url) is None:  # read here only in --demo (run_tui reads it)
@@ -212,6 +214,7 @@ def serve_first_pages() -> None:
 
 async def _fetch(settings: Settings, owner: str | None) -> None:
     from scarf_tui.api.factory import make_service_for
+    from scarf_tui.cache import record_to_json
 
     try:
         service = make_service_for(settings, api_version=settings.api_version, username=settings.username)

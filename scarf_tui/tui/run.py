@@ -228,12 +228,29 @@ def saved_lists_for(
     """The last-known lists of this account on this URL and version (read now; empty when none
     were saved). A saved file also tells that this URL passed the URL check before (see cli)."""
     from scarf_tui.api.saved import SavedLists
+    from scarf_tui.cache import ListCache
+
+    path, where, account = _saved_file(settings, api_version, username)
+    return SavedLists(ListCache(path, api_url=where, account=account), offline=offline)
+
+
+def nothing_saved(settings: Settings, api_version: str | None, username: str | None) -> bool:
+    """No saved lists for this account, URL and version (checked without reading them, so the
+    child fetching the first list starts before the saved-list code loads)."""
+    try:
+        return not _saved_file(settings, api_version, username)[0].exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _saved_file(settings: Settings, api_version: str | None, username: str | None) -> tuple[Path, str, str]:
+    """(the file, the URL and version it is for, the account)."""
     from scarf_tui.api.version import effective_api_url
-    from scarf_tui.cache import ListCache, account_name, cache_file
+    from scarf_tui.cache import account_name, cache_file
 
     version = _version(settings, api_version)
     token = settings.token.reveal() if settings.token is not None else None
     account = account_name(username, token)
     del token
     where = f"{effective_api_url(settings.api_url)} ({version})"
-    return SavedLists(ListCache(cache_file(where, account), api_url=where, account=account), offline=offline)
+    return cache_file(where, account), where, account
