@@ -266,3 +266,20 @@ async def test_the_spinner_row_is_built_when_a_load_first_shows_it() -> None:
         table.set_loading(False)
         await pilot.pause()
         assert not table.query_one("#spinner").display and len(table.query("#spinner")) == 1
+
+
+async def test_the_filter_bar_is_built_when_first_asked_for() -> None:
+    """Start-up builds no filter prompt (an Input); `/` mounts it above the table, focused."""
+    app = ListApp()
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        assert not table.query("#filter-bar") and not table.query("#filter")
+        table.clear_filter()  # nothing to clear: still nothing built
+        await pilot.pause()
+        assert not table.query("#filter-bar")
+        await pilot.press("slash", "g", "a")
+        await pilot.pause()
+        assert [child.id for child in table.children][:2] == ["filter-bar", "table"]
+        assert app.focused is table.filter_input and table.filter_text == "ga"
+        assert {r.item % 6 for r in table.visible_rows} == {2}  # "gamma-…"

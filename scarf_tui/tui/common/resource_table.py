@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Input, LoadingIndicator, Static
 
 from scarf_tui.tui.common.text import safe
@@ -194,13 +195,12 @@ class ResourceTable(Vertical):
         self._visible: list[Row] = []
         self.loading_rows = False
         self._by_key: dict[str, Row] | None = None
+        self._filter: FilterInput | None = None
+        self._filter_mounted: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="filter-bar"):
-            yield Static("/", classes="prompt")
-            field_ = FilterInput(placeholder="filter (start with ! to invert; enter accepts, esc clears)", id="filter")
-            field_.can_focus = False  # only while the filter bar shows
-            yield field_
+        # The filter bar (an Input) and the spinner row are mounted when first needed: a list
+        # painted from saved rows builds and styles neither before the first frame.
         keys = [c.key for c in self.columns]
 
         def cells_in_order(row: Row) -> list[Text]:
@@ -210,8 +210,6 @@ class ResourceTable(Vertical):
         yield ResourceDataTable(
             [TableColumn(c.key, c.label, c.width, c.flex) for c in self.columns], cells=cells_in_order, id="table"
         )
-        # The spinner row is mounted when a load first shows it (set_loading): a list painted
-        # from saved rows never builds it before the first frame.
         yield Static("", classes="status", id="status")
 
 
@@ -222,7 +220,17 @@ class ResourceTable(Vertical):
 
     @property
     def filter_input(self) -> FilterInput:
-        return self.query_one("#filter", FilterInput)
+        """The `/` prompt, mounted (hidden, above the table) the first time it is asked for."""
+        if self._filter is None:
+            self._filter = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
+            self._filter.can_focus = False  # only while the filter bar shows
+            self._filter_mounted = self._mount_filter_bar(self._filter)
+        return self._filter
+
+    def _mount_filter_bar(self, field_: FilterInput) -> AwaitMount:
+        bar = Horizontal(id="filter-bar")
+        self.mount(bar, before=0)
+        return bar.mount(Static("/", classes="prompt"), field_)
 
     # --- data ---------------------------------------------------------------------------------
     def set_loading(self, loading: bool) -> None:
@@ -310,9 +318,10 @@ class ResourceTable(Vertical):
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text
-        if self.filter_input.value != text:
-            self.filter_input.value = text
-        self._show_filter_bar(bool(text))
+        if text or self._filter is not None:  # no filter and no prompt yet: nothing to clear
+            if self.filter_input.value != text:
+                self.filter_input.value = text
+            self._show_filter_bar(bool(text))
         self.refresh_rows()
 
     # --- status line --------------------------------------------------------------------------
@@ -350,8 +359,12 @@ class ResourceTable(Vertical):
             return bool(self.filter_text)
         return True
 
-    def action_start_filter(self) -> None:
+    async def action_start_filter(self) -> None:
         field_ = self.filter_input
+        if self._filter_mounted is not None:
+            # Awaited so the keys typed after "/" in one burst wait for the prompt to exist.
+            mounted, self._filter_mounted = self._filter_mounted, None
+            await mounted
         self._show_filter_bar(True)
         self.screen.set_focus(field_)
         field_.cursor_position = len(field_.value)
@@ -404,6 +417,7 @@ class ResourceTable(Vertical):
 
 
 _BLANK = Text("")
+FILTER_PLACEHOLDER = "filter (start with ! to invert; enter accepts, esc clears)"
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
