@@ -52,6 +52,8 @@ class Breakdown(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Organization:
+    """An organization as the server holds it."""
+
     name: str
     description: str
     billing_email: str
@@ -72,6 +74,8 @@ class OrganizationDraft:
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """A user's role in an organization."""
+
     organization: str
     username: str
     role: MemberRole | str
@@ -79,6 +83,8 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Package:
+    """A package as the server holds it."""
+
     uuid: str
     owner: str
     name: str
@@ -122,6 +128,8 @@ class GrantChange:
 
 @dataclass(frozen=True, slots=True)
 class Route:
+    """A file package's route: requests to `template_path` go to `outgoing_url`."""
+
     id: str
     template_path: str
     outgoing_url: str
@@ -129,12 +137,16 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class RouteDraft:
+    """What the user submits to create a route."""
+
     template_path: str
     outgoing_url: str
 
 
 @dataclass(frozen=True, slots=True)
 class Domain:
+    """A custom domain of an organization."""
+
     id: str
     name: str
 
@@ -234,11 +246,10 @@ class Event:
 # Client-side validation. Each returns a readable sentence, or None when the input is fine.
 # ---------------------------------------------------------------------------------------------
 
-DOCKER_PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
-TEMPLATE_VARIABLE = re.compile(r"\{([+#./;?&]?)([A-Za-z0-9_]+)(?:\*|:\d+)?\}")
-DOMAIN_NAME = re.compile(
-    r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
+# Patterns are compiled on first use (re caches them): importing the models compiles none.
+DOCKER_PATH_COMPONENT = r"[a-z0-9]+(?:[._-][a-z0-9]+)*"
+TEMPLATE_VARIABLE = r"\{([+#./;?&]?)([A-Za-z0-9_]+)(?:\*|:\d+)?\}"
+DOMAIN_NAME = r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 MAX_EVENT_WINDOW_DAYS = 31
 
 
@@ -266,7 +277,7 @@ def validate_docker_urls(backend_url: str | None, public_url: str | None) -> str
     if not parts:
         return "backendUrl must have at least one path component, e.g. https://ghcr.io/org/image."
     for part in parts:
-        if not DOCKER_PATH_COMPONENT.fullmatch(part):
+        if not re.fullmatch(DOCKER_PATH_COMPONENT, part):
             return (
                 f"backendUrl path component {part!r} must match [a-z0-9]+(?:[._-][a-z0-9]+)*."
             )
@@ -280,7 +291,7 @@ def validate_docker_urls(backend_url: str | None, public_url: str | None) -> str
 
 def template_variables(template: str) -> list[str]:
     """Variable names of an RFC 6570 template, in order of appearance."""
-    return [m.group(2) for m in TEMPLATE_VARIABLE.finditer(template)]
+    return [m.group(2) for m in re.finditer(TEMPLATE_VARIABLE, template)]
 
 
 def validate_route(template_path: str, outgoing_url: str) -> str | None:
@@ -289,7 +300,7 @@ def validate_route(template_path: str, outgoing_url: str) -> str | None:
     if template_path.count("{") != template_path.count("}"):
         return "The template path has an unbalanced '{' or '}'."
     outgoing_url = outgoing_url.strip()
-    if problem := validate_url(TEMPLATE_VARIABLE.sub("x", outgoing_url), what="The outgoing URL"):
+    if problem := validate_url(re.sub(TEMPLATE_VARIABLE, "x", outgoing_url), what="The outgoing URL"):
         return problem
     declared = set(template_variables(template_path))
     missing = [v for v in template_variables(outgoing_url) if v not in declared]
@@ -307,13 +318,13 @@ def example_route(template_path: str, outgoing_url: str) -> tuple[str, str]:
         def sub(m: re.Match[str]) -> str:
             return samples.get(m.group(2), m.group(2) + "-value")
 
-        return TEMPLATE_VARIABLE.sub(sub, template)
+        return re.sub(TEMPLATE_VARIABLE, sub, template)
 
     return fill(template_path), fill(outgoing_url)
 
 
 def validate_domain_name(name: str) -> str | None:
-    if not DOMAIN_NAME.fullmatch(name.strip()):
+    if not re.fullmatch(DOMAIN_NAME, name.strip()):
         return f"{name.strip() or 'An empty name'!s} is not a valid domain name (e.g. files.example.com)."
     return None
 
@@ -337,7 +348,7 @@ def validate_date_range(start: date, end: date) -> str | None:
     return None
 
 
-ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def parse_day(text: str, *, what: str = "date") -> date:
@@ -345,7 +356,7 @@ def parse_day(text: str, *, what: str = "date") -> date:
     API's dates are YYYY-MM-DD, and date.fromisoformat would also take 20261101 or 2026-W47-1."""
     stripped = text.strip()
     try:
-        if not ISO_DAY.fullmatch(stripped):
+        if not re.fullmatch(ISO_DAY, stripped):
             raise ValueError(stripped)
         return date.fromisoformat(stripped)
     except ValueError:
@@ -379,8 +390,8 @@ def event_windows(start: date, end: date, max_days: int = MAX_EVENT_WINDOW_DAYS)
 # --- people and names (forms) ------------------------------------------------------------------
 # A deliberately loose check: the server is the judge of who exists; this only catches typos
 # that can never be an address (no '@', spaces, no dot in the host).
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-USERNAME = re.compile(r"^[^\s@/]+$")
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+USERNAME = r"^[^\s@/]+$"
 
 
 def validate_user_query(query: str) -> str | None:
@@ -389,8 +400,8 @@ def validate_user_query(query: str) -> str | None:
     if not query:
         return "Enter an email address or a username."
     if "@" in query:
-        return None if EMAIL.fullmatch(query) else f"{query} is not an email address."
-    if not USERNAME.fullmatch(query):
+        return None if re.fullmatch(EMAIL, query) else f"{query} is not an email address."
+    if not re.fullmatch(USERNAME, query):
         return "A username has no spaces or slashes."
     return None
 
@@ -399,7 +410,7 @@ def validate_username(name: str) -> str | None:
     name = name.strip()
     if not name:
         return "Enter a username."
-    if not USERNAME.fullmatch(name):
+    if not re.fullmatch(USERNAME, name):
         return "A username has no spaces, '@' or slashes."
     return None
 
@@ -408,7 +419,7 @@ def validate_email(value: str, *, what: str = "The email") -> str | None:
     value = value.strip()
     if not value:
         return f"{what} is required."
-    if not EMAIL.fullmatch(value):
+    if not re.fullmatch(EMAIL, value):
         return f"{what} {value!r} is not an email address."
     return None
 
