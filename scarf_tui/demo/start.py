@@ -227,6 +227,19 @@ def _stop_child(child: subprocess.Popen[str]) -> None:
         child.wait()
 
 
+def mounted_sources(origin: str) -> tuple[PypicloudService, PurldbService]:
+    """Services for the pypicloud and PurlDB servers the demo app at `origin` mounts (/pypicloud
+    and /purldb): the admin's pypicloud, and PurlDB with look-ups enabled for every kind of
+    package (the demo's names are public). Loads no server code."""
+    from scarf_tui.demo import PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD
+    from scarf_tui.sources.purldb import make_purldb_service
+    from scarf_tui.sources.pypicloud import make_pypicloud_service
+    from scarf_tui.sources.settings import PURLDB_ORIGINS
+
+    pypicloud = make_pypicloud_service(f"{origin}/pypicloud", PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD)
+    return pypicloud, make_purldb_service(f"{origin}/purldb", enabled_for=PURLDB_ORIGINS)
+
+
 def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
     """The embedded pypicloud and PurlDB servers, each on its own loopback socket (closed with
     ``stack``): a pypicloud service signed in as the demo admin, and a PurlDB service with
@@ -245,6 +258,6 @@ def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, P
 
 
 __all__ = [
-    "API_VERSIONS", "DemoChild", "DemoSession", "base_url_for", "serve_in_child", "spawn_demo_child", "start_demo",
-    "start_demo_in_child", "start_demo_sources",
+    "API_VERSIONS", "DemoChild", "DemoSession", "base_url_for", "mounted_sources", "serve_in_child", "spawn_demo_child",
+    "start_demo", "start_demo_in_child", "start_demo_sources",
 ]

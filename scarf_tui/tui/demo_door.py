@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -53,14 +52,13 @@ def start_demo_in_background(
 ) -> DemoStarting:
     """Start the demo Scarf server in a child process and, beside it, the child that fetches the
     first list (of `owner`, or the user's), so the first screen paints meanwhile; `sources()`
-    starts pypicloud and PurlDB when asked. All stop when `stack` closes."""
+    signs in to the pypicloud and PurlDB it also serves. All stop when `stack` closes."""
     from scarf_tui.api.prefetch import FirstPages
     from scarf_tui.config import Settings, Token
-    from scarf_tui.demo.start import DEMO_TOKEN, DEMO_USER, base_url_for, spawn_demo_child
+    from scarf_tui.demo.start import DEMO_TOKEN, DEMO_USER, base_url_for, mounted_sources, spawn_demo_child
 
     base_url_for("", api_version)  # a bad version is refused before anything starts
     inner = contextlib.ExitStack()
-    starting = threading.Lock()  # the sources start later, in another thread; close waits for them
     child = spawn_demo_child(inner, packages=scale)  # returns at once: the socket is bound here
     base_url = base_url_for(child.origin, api_version)
     settings = Settings(api_url=base_url, token=Token(DEMO_TOKEN), username=DEMO_USER)
@@ -73,16 +71,15 @@ def start_demo_in_background(
         return make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)
 
     def sources_now() -> tuple[PypicloudService, PurldbService]:
-        """Start pypicloud and PurlDB (called once the first list is on screen)."""
-        child.ready()  # after the Scarf server, never alongside it
-        with starting:
-            return start_demo_sources(inner)
+        """pypicloud and PurlDB, as the demo's server mounts them (called once the first list is
+        on screen; this process loads no server code)."""
+        child.ready()
+        return mounted_sources(child.origin)
 
     def stop() -> None:
         if first_pages is not None:
             first_pages.stop()
-        with starting:
-            inner.close()
+        inner.close()
 
     stack.callback(stop)
     return DemoStarting(username=DEMO_USER, service=service, sources=sources_now, first_pages=first_pages)

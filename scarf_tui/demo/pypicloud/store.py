@@ -14,11 +14,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from scarf_tui.demo import PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD
 from scarf_tui.demo.data import HOSTILE_BOLD, HOSTILE_MARKUP, HOSTILE_RTL, HOSTILE_WIDE
 
-# Public demo credentials (not secrets): the admin and a plain user.
-PYPICLOUD_ADMIN = "maintainer"
-PYPICLOUD_ADMIN_PASSWORD = "demo"
+# Public demo credentials (not secrets): the admin (scarf_tui.demo) and a plain user.
 PYPICLOUD_USER = "viewer"
 PYPICLOUD_USER_PASSWORD = "viewer"
 PERMISSIONS = ("read", "write")
