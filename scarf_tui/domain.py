@@ -246,9 +246,9 @@ class Event:
 # Client-side validation. Each returns a readable sentence, or None when the input is fine.
 # ---------------------------------------------------------------------------------------------
 
-# Patterns are compiled on first use (re caches them): importing the models compiles none.
-DOCKER_PATH_COMPONENT = r"[a-z0-9]+(?:[._-][a-z0-9]+)*"
-TEMPLATE_VARIABLE = r"\{([+#./;?&]?)([A-Za-z0-9_]+)(?:\*|:\d+)?\}"
+DOCKER_PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")  # also used by the demo server
+TEMPLATE_VARIABLE = re.compile(r"\{([+#./;?&]?)([A-Za-z0-9_]+)(?:\*|:\d+)?\}")
+# The patterns below only validators use: compiled on first use (re caches them).
 DOMAIN_NAME = r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 MAX_EVENT_WINDOW_DAYS = 31
 
@@ -277,7 +277,7 @@ def validate_docker_urls(backend_url: str | None, public_url: str | None) -> str
     if not parts:
         return "backendUrl must have at least one path component, e.g. https://ghcr.io/org/image."
     for part in parts:
-        if not re.fullmatch(DOCKER_PATH_COMPONENT, part):
+        if not DOCKER_PATH_COMPONENT.fullmatch(part):
             return (
                 f"backendUrl path component {part!r} must match [a-z0-9]+(?:[._-][a-z0-9]+)*."
             )
@@ -291,7 +291,7 @@ def validate_docker_urls(backend_url: str | None, public_url: str | None) -> str
 
 def template_variables(template: str) -> list[str]:
     """Variable names of an RFC 6570 template, in order of appearance."""
-    return [m.group(2) for m in re.finditer(TEMPLATE_VARIABLE, template)]
+    return [m.group(2) for m in TEMPLATE_VARIABLE.finditer(template)]
 
 
 def validate_route(template_path: str, outgoing_url: str) -> str | None:
@@ -300,7 +300,7 @@ def validate_route(template_path: str, outgoing_url: str) -> str | None:
     if template_path.count("{") != template_path.count("}"):
         return "The template path has an unbalanced '{' or '}'."
     outgoing_url = outgoing_url.strip()
-    if problem := validate_url(re.sub(TEMPLATE_VARIABLE, "x", outgoing_url), what="The outgoing URL"):
+    if problem := validate_url(TEMPLATE_VARIABLE.sub("x", outgoing_url), what="The outgoing URL"):
         return problem
     declared = set(template_variables(template_path))
     missing = [v for v in template_variables(outgoing_url) if v not in declared]
@@ -318,7 +318,7 @@ def example_route(template_path: str, outgoing_url: str) -> tuple[str, str]:
         def sub(m: re.Match[str]) -> str:
             return samples.get(m.group(2), m.group(2) + "-value")
 
-        return re.sub(TEMPLATE_VARIABLE, sub, template)
+        return TEMPLATE_VARIABLE.sub(sub, template)
 
     return fill(template_path), fill(outgoing_url)
 
