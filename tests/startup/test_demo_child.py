@@ -56,3 +56,35 @@ async def test_the_first_list_comes_from_the_child_beside_the_demo(owner: str | 
     assert [[p.uuid for p in page.items] for page in pages] == [[p.uuid for p in page.items] for page in expected]
     assert pages[-1].done and len(pages) == len(expected)
     assert not _answers(origin)  # stopped with the stack
+
+
+def test_the_demo_sources_are_the_ones_its_server_mounts_and_load_no_server_code_here() -> None:
+    """--demo's pypicloud and PurlDB are served by the demo's child (/pypicloud, /purldb): the
+    TUI's process signs in to them and never imports Starlette or uvicorn."""
+    import json
+    import subprocess
+    import sys
+
+    code = """
+import asyncio, contextlib, json, sys
+from scarf_tui.sources.purldb import purl_for_pypicloud_package
+from scarf_tui.tui.demo_door import start_demo_in_background
+
+async def main():
+    with contextlib.ExitStack() as stack:
+        started = start_demo_in_background(stack)
+        pypicloud, purldb = await asyncio.to_thread(started.sources)
+        names = await pypicloud.package_names()
+        found = await purldb.lookup(purl_for_pypicloud_package("labkit"))
+        await pypicloud.aclose(); await purldb.aclose()
+        if started.first_pages is not None:
+            started.first_pages.stop()
+    loaded = [m for m in ("starlette", "uvicorn") if m in sys.modules]
+    print(json.dumps({"names": names, "versions": len(found.packages), "loaded": loaded}))
+
+asyncio.run(main())
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    said = json.loads(result.stdout)
+    assert "labkit" in said["names"] and said["versions"] > 0
+    assert said["loaded"] == []
