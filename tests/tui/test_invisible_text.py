@@ -61,3 +61,21 @@ async def test_type_to_confirm_takes_the_name_without_the_invisible_character(se
         await pilot.press(*typed, "enter")
         await pilot.pause()
         assert app.results == ([True] if confirmed else [])
+
+
+def test_plain_printable_text_skips_the_pattern_work(monkeypatch):
+    """Most names and descriptions are printable ASCII: nothing to strip or mark, so no pattern
+    runs; anything else still goes through every rule."""
+    import scarf_tui.tui.common.text as text
+
+    class Refuse:
+        def sub(self, *args: object) -> str:
+            raise AssertionError("a pattern ran on plain printable text")
+
+    for pattern in ("_ANSI", "_CONTROL", "_NEWLINES", "INVISIBLE"):
+        monkeypatch.setattr(text, pattern, Refuse())
+    assert safe_str("labkit [@click=app.quit]x[/] ~!") == "labkit [@click=app.quit]x[/] ~!"
+    assert safe_str(42) == "42"
+    monkeypatch.undo()
+    for raw, clean in [("a\tb\nc", "a b c"), ("x\x1b[31my\x7f", "xy"), ("zero\u200bwidth", "zero⍽width"), ("é", "é")]:
+        assert safe_str(raw) == clean

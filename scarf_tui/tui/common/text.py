@@ -33,7 +33,10 @@ def safe_str(value: object, *, multiline: bool = False) -> str:
     """`value` as plain printable text. With multiline=False, newlines and tabs become spaces."""
     if value is None:
         return ""
-    s = _ANSI.sub("", str(value))
+    s = str(value)
+    if s.isascii() and s.isprintable():  # no escape, control, tab, newline or invisible: as is
+        return s
+    s = _ANSI.sub("", s)
     if multiline:
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     else:
