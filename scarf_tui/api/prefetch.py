@@ -82,14 +82,19 @@ class FirstPages:
                 start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
                 text=True, encoding="utf-8",
             )
+        except OSError:
+            return None
+        first = cls(child, owner, settings.limits.max_body_bytes * _LINE_FACTOR)
+        try:
             assert child.stdin is not None
             child.stdin.write(json.dumps(request))
             child.stdin.close()
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # the child ended at once
+            first.stop()
             return None
         finally:
             request.clear()
-        return cls(child, owner, settings.limits.max_body_bytes * _LINE_FACTOR)
+        return first
 
     def checked_url(self) -> str | None:
         """The API URL as the check left it, or None when it failed the check or the child said

@@ -79,9 +79,8 @@ def run_tui(
             demo_sources = started.sources
             session.username = started.username
             session.connect = started.service
-            if started.first_pages is not None:  # the service waits until the first list is on screen
-                session.first_pages = started.first_pages
-                session.connect_after_first_frame = threading.Event()
+            if started.first_pages is not None:
+                session.take_first_pages(started.first_pages)
 
             def sources_ready() -> None:
                 session.pypicloud, session.purldb = demo_sources()
@@ -90,11 +89,11 @@ def run_tui(
                 _later(session, sources_ready)
         elif connect is not None:
             session.saved, session.connect = saved, connect
-            if paint_first or first_pages is not None:
+            if paint_first:
                 session.connect_after_first_frame = threading.Event()
             if first_pages is not None:
-                session.first_pages = first_pages
-                stack.callback(first_pages.stop)
+                session.take_first_pages(first_pages)
+                stack.callback(first_pages.stop)  # also when the screen never starts
         if session.connect is not None and not _sources_configured(settings, pypicloud_url):
             if not demo:  # the demo brings its own; the defaults can't fail, so they connect later
                 _later(session, lambda: _connect_sources(session, settings, None, where))

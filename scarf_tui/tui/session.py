@@ -139,6 +139,15 @@ class Session:
             self.service = service
         self.connect = None
 
+    def take_first_pages(self, first: FirstPages) -> None:
+        """The first list comes from `first` (a child fetching it while the screen starts): the
+        service waits until that list is on screen, and the child stops with the app at the
+        latest (a thread still reading it would otherwise hold the event loop's shutdown)."""
+        self.first_pages = first
+        if self.connect_after_first_frame is None:
+            self.connect_after_first_frame = threading.Event()
+        self.resources.callback(first.stop)
+
     def first_frame_shown(self) -> None:
         """The first frame is on the terminal: the service may start building (unless a child
         is still fetching the first list: it waits for that, see first_pages)."""

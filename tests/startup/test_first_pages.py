@@ -6,7 +6,6 @@ Each test runs the real child (a new interpreter) against a real server on a loo
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -175,8 +174,8 @@ async def test_the_tui_paints_the_childs_list_and_fetches_nothing_twice(demo) ->
         built.append("service")
         return make_service_for(settings, api_version="v2", username=USER)
 
-    session = Session(settings=settings, username=USER, today=FIXED_TODAY, connect=connect, first_pages=first,
-                      connect_after_first_frame=threading.Event())
+    session = Session(settings=settings, username=USER, today=FIXED_TODAY, connect=connect)
+    session.take_first_pages(first)
     app = ScarfApp(session, close_service_on_exit=True)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -208,3 +207,22 @@ async def test_with_log_the_childs_requests_are_logged_too(demo, tmp_path) -> No
     assert len(lines) == len(seen) > 1  # one line per request the server answered, all from the child
     assert all(" scarf GET /v2/" in line and " 200 " in line for line in lines)
     assert "demo" not in log.read_text().replace("/v2/", "")  # no token (nor any header) in the file
+
+
+async def test_leaving_while_the_list_is_on_its_way_stops_the_child() -> None:
+    """A slow first list must not hold the exit: the child is stopped as the app unmounts
+    (a thread still reading it would hold the event loop's shutdown until its request ended)."""
+    app_under_test = create_app(build_demo_store(today=FIXED_TODAY), Faults(latency_s=30))
+    with running_server(app_under_test) as url:
+        settings = settings_for(url.removesuffix("/api") + "/v2")
+        first = FirstPages.start(settings, api_version="v2", username=USER, owner=None)
+        assert first is not None
+        session = Session(settings=settings, username=USER, today=FIXED_TODAY,
+                          connect=lambda: make_service_for(settings, api_version="v2", username=USER))
+        session.take_first_pages(first)  # as run_tui hands it over
+        app = ScarfApp(session, close_service_on_exit=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert first._child.poll() is None  # still fetching
+            await pilot.press("q")
+        assert first._child.poll() is not None  # stopped with the app, long before its request ended
