@@ -117,26 +117,26 @@ class FirstPages:
         from scarf_tui.domain import Package
 
         self.taken = True
-        if await asyncio.to_thread(self.checked_url) is None:  # read here only in --demo (run_tui reads it)
-            raise PrefetchLost()
-        while True:
-            said = await asyncio.to_thread(self._read)
-            if said is None:
-                self.stop()
+        try:  # whatever ends the reading (the last page, a failure, the worker cancelled) ends the child
+            if await asyncio.to_thread(self.checked_url) is None:  # read here only in --demo (run_tui reads it)
                 raise PrefetchLost()
-            if "error" in said:
-                self.stop()
-                raise _exception_from(said["error"])
-            page = said.get("page")
-            if not isinstance(page, dict) or not isinstance(page.get("items"), list):
-                self.stop()
-                raise PrefetchLost()
-            items = [p for p in (record_from_json(Package, item) for item in page["items"]) if isinstance(p, Package)]
-            done = bool(page.get("done"))
-            yield Page(items=items, so_far=int(page.get("so_far") or 0), done=done, number=int(page.get("number") or 1))
-            if done:
-                self.stop()
-                return
+            while True:
+                said = await asyncio.to_thread(self._read)
+                if said is None:
+                    raise PrefetchLost()
+                if "error" in said:
+                    raise _exception_from(said["error"])
+                page = said.get("page")
+                if not isinstance(page, dict) or not isinstance(page.get("items"), list):
+                    raise PrefetchLost()
+                items = [p for p in (record_from_json(Package, i) for i in page["items"]) if isinstance(p, Package)]
+                done = bool(page.get("done"))
+                yield Page(items=items, so_far=int(page.get("so_far") or 0), done=done,
+                           number=int(page.get("number") or 1))
+                if done:
+                    return
+        finally:
+            self.stop()
 
     def _read(self) -> dict[str, Any] | None:
         stdout = self._child.stdout

@@ -226,3 +226,24 @@ async def test_leaving_while_the_list_is_on_its_way_stops_the_child() -> None:
             assert first._child.poll() is None  # still fetching
             await pilot.press("q")
         assert first._child.poll() is not None  # stopped with the app, long before its request ended
+
+
+async def test_r_while_the_first_list_is_on_its_way_asks_the_service() -> None:
+    store = build_demo_store(today=FIXED_TODAY)
+    with running_server(create_app(store, Faults(latency_s=1.0))) as url:
+        settings = settings_for(url.removesuffix("/api") + "/v2")
+        first = FirstPages.start(settings, api_version="v2", username=USER, owner=None)
+        assert first is not None
+        session = Session(settings=settings, username=USER, today=FIXED_TODAY,
+                          connect=lambda: make_service_for(settings, api_version="v2", username=USER))
+        session.take_first_pages(first)
+        app = ScarfApp(session, close_service_on_exit=True)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("r")
+            await settle(pilot)
+            assert first._child.poll() is not None  # the child's reading ended with its worker
+            shown = names(app)
+            service = session.api
+            expected = sorted(p.name for page in [pg async for pg in service.iter_package_pages()] for p in page.items)
+        assert shown == expected and len(shown) > 20
