@@ -131,7 +131,7 @@ class PackageTable(ResourceTable):
         if session.offline:
             if not self.packages:
                 self.set_error(OFFLINE_NOTHING_SAVED)
-            session.first_list_shown()
+            self.call_after_refresh(session.first_list_shown)
             return
         try:
             packages: list[Package] = []
@@ -149,11 +149,13 @@ class PackageTable(ResourceTable):
             message = describe_error(err)
             self.app.notify(message, severity="error", markup=False)
             self.set_error(message)
-            session.first_list_shown()
+            self.call_after_refresh(session.first_list_shown)
             return
         self.stale_notice = ""
         self._show(packages)
-        session.first_list_shown()  # start-up work that waited for the first list
+        # Start-up work that waited for the first list (the service building, the other sources)
+        # starts once the list's frame is drawn: its threads would share the interpreter with it.
+        self.call_after_refresh(session.first_list_shown)
         if session.saved is not None:
             await asyncio.to_thread(session.saved.remember_packages, self.org, packages)
         self._load_trends(packages)
