@@ -15,7 +15,9 @@ arrive and builds its own service only after the first list is on screen.
 The child's protocol, one JSON object per line on its stdout:
 ``{"url": …}`` (the checked URL) or ``{"url_error": true}``, then ``{"page": …}`` per page, then
 ``{"error": …}`` (the exception the service raised, pickled) if it failed. The request (token
-included) goes to the child's stdin, never to its arguments or environment.
+included) goes to the child's stdin, never to its arguments or environment. In ``--demo`` the
+demo server's own child speaks it on a pipe (scarf_tui.demo.start.serve_in_child), asking its
+app in process before it listens.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the parent starts the child before these load (they cost ~15 ms)
     from scarf_tui.api.models import Page
@@ -37,6 +39,14 @@ _CHILD_CODE = "from scarf_tui.api.prefetch import serve_first_pages; serve_first
 # A line of the child's is at most one page of the list (bounded by the response size limit the
 # child's client enforces) written as JSON; anything longer is not ours.
 _LINE_FACTOR = 4
+
+
+class Lines(Protocol):
+    """Where the child writes its lines (its stdout; in --demo a pipe, through a thread)."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 class PrefetchLost(Exception):
@@ -50,8 +60,11 @@ class FirstPages:
     """The parent's side: one child fetching the first package list (of ``owner``, or None for
     every package the user can see)."""
 
-    def __init__(self, child: subprocess.Popen[str], owner: str | None, line_limit: int) -> None:
-        self._child = child
+    def __init__(
+        self, reader: IO[str], owner: str | None, line_limit: int, *, child: subprocess.Popen[str] | None = None
+    ) -> None:
+        self._reader = reader
+        self._child = child  # None: a process that goes on after the list (--demo's server) writes it
         self.owner = owner
         self._line_limit = line_limit
         self._verdict: str | None | bool = False  # False: not read yet
@@ -62,19 +75,7 @@ class FirstPages:
         cls, settings: Settings, *, api_version: str, username: str | None, owner: str | None
     ) -> FirstPages | None:
         """Start the child (None when it cannot start: the TUI then fetches as usual)."""
-        token = settings.token.reveal() if settings.token is not None else None
-        request = {
-            "api_url": settings.api_url,
-            "token": token,
-            "api_version": api_version,
-            "username": username,
-            "orgs": list(settings.orgs),
-            "limits": asdict(settings.limits),
-            "concurrency": settings.concurrency,
-            "owner": owner,
-            "log": _request_log(),
-        }
-        del token
+        request = first_list_request(settings, api_version=api_version, username=username, owner=owner)
         try:
             child = subprocess.Popen(
                 [sys.executable, "-c", _CHILD_CODE],
@@ -84,7 +85,8 @@ class FirstPages:
             )
         except OSError:
             return None
-        first = cls(child, owner, settings.limits.max_body_bytes * _LINE_FACTOR)
+        assert child.stdout is not None
+        first = cls(child.stdout, owner, line_limit(settings), child=child)
         try:
             assert child.stdin is not None
             child.stdin.write(json.dumps(request))
@@ -139,25 +141,46 @@ class FirstPages:
             self.stop()
 
     def _read(self) -> dict[str, Any] | None:
-        stdout = self._child.stdout
-        if stdout is None:
-            return None
         try:
-            line = stdout.readline(self._line_limit)
+            line = self._reader.readline(self._line_limit)
             said = json.loads(line) if line.endswith("\n") else None
         except (OSError, ValueError):
             return None
         return said if isinstance(said, dict) else None
 
     def stop(self) -> None:
-        """End the child (it has nothing more to say, or the TUI is leaving)."""
+        """End the child (it has nothing more to say, or the TUI is leaving); a writer that goes
+        on (--demo's server) just stops being read."""
+        if self._child is not None:
+            with contextlib.suppress(OSError):
+                self._child.kill()
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                self._child.wait(timeout=5)
         with contextlib.suppress(OSError):
-            self._child.kill()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            self._child.wait(timeout=5)
-        with contextlib.suppress(OSError):
-            if self._child.stdout is not None:
-                self._child.stdout.close()
+            self._reader.close()
+
+
+def first_list_request(
+    settings: Settings, *, api_version: str, username: str | None, owner: str | None
+) -> dict[str, Any]:
+    """What the child needs to fetch the first list, token included (send it on a pipe only)."""
+    token = settings.token.reveal() if settings.token is not None else None
+    return {
+        "api_url": settings.api_url,
+        "token": token,
+        "api_version": api_version,
+        "username": username,
+        "orgs": list(settings.orgs),
+        "limits": asdict(settings.limits),
+        "concurrency": settings.concurrency,
+        "owner": owner,
+        "log": _request_log(),
+    }
+
+
+def line_limit(settings: Settings) -> int:
+    """The longest line the parent reads from the child."""
+    return settings.limits.max_body_bytes * _LINE_FACTOR
 
 
 def _request_log() -> str | None:
@@ -182,12 +205,18 @@ def _exception_from(payload: object) -> Exception:
 
 
 def serve_first_pages() -> None:
-    """Read the request from stdin, check the URL, fetch the pages, write them to stdout."""
+    """The child: read the request from stdin, check the URL, fetch the pages, write them to
+    stdout."""
+    send_first_pages(json.loads(sys.stdin.read()), sys.stdout)
+
+
+def send_first_pages(request: dict[str, Any], out: Lines, *, app: Any = None) -> None:
+    """Check the URL, fetch the pages and write them to `out` (the protocol above). `app`: the
+    ASGI app to ask in process (--demo's own server, before it listens) instead of the URL's."""
     import asyncio
 
     from scarf_tui.config import Limits, Settings, Token
 
-    request = json.loads(sys.stdin.read())
     token = request.pop("token", None)
     settings = Settings(
         api_url=request["api_url"],
@@ -211,26 +240,33 @@ def serve_first_pages() -> None:
     try:
         settings.api_url = check_base_url(settings.api_url)
     except ScarfError:
-        _say({"url_error": True})
+        _say(out, {"url_error": True})
         return
-    _say({"url": settings.api_url})
-    asyncio.run(_fetch(settings, request["owner"]))
+    _say(out, {"url": settings.api_url})
+    asyncio.run(_fetch(settings, request["owner"], out, app))
 
 
-async def _fetch(settings: Settings, owner: str | None) -> None:
+async def _fetch(settings: Settings, owner: str | None, out: Lines, app: Any) -> None:
     from scarf_tui.api.factory import make_service_for
     from scarf_tui.cache import record_to_json
 
     try:
-        service = make_service_for(settings, api_version=settings.api_version, username=settings.username)
+        transport = None
+        if app is not None:
+            import httpx
+
+            transport = httpx.ASGITransport(app=app)
+        service = make_service_for(
+            settings, api_version=settings.api_version, username=settings.username, transport=transport
+        )
         try:
             async for page in service.iter_package_pages(owner=owner):
                 items = [record_to_json(p) for p in page.items]
-                _say({"page": {"items": items, "so_far": page.so_far, "done": page.done, "number": page.number}})
+                _say(out, {"page": {"items": items, "so_far": page.so_far, "done": page.done, "number": page.number}})
         finally:
             await service.aclose()
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it as its own
-        _say({"error": _pickled(exc)})
+        _say(out, {"error": _pickled(exc)})
 
 
 def _pickled(exc: Exception) -> str:
@@ -245,9 +281,9 @@ def _pickled(exc: Exception) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _say(message: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
+def _say(out: Lines, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message) + "\n")
+    out.flush()
 
 
-__all__ = ["FirstPages", "PrefetchLost", "serve_first_pages"]
+__all__ = ["FirstPages", "PrefetchLost", "first_list_request", "line_limit", "send_first_pages", "serve_first_pages"]

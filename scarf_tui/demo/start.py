@@ -13,16 +13,19 @@ which one the returned service speaks.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from scarf_tui.demo import DEMO_TOKEN, DEMO_USER
 
 if TYPE_CHECKING:
     import socket
     import subprocess
+
+    from starlette.applications import Starlette
 
     from scarf_tui.api.service import ScarfService
     from scarf_tui.demo.faults import Faults
@@ -107,8 +110,20 @@ def _serve(
 ) -> str:
     """The server half of start_demo: serve the dataset until `stack` closes; returns the origin
     ("http://127.0.0.1:N"). `listener`: a bound, listening socket to serve instead."""
+    app = _demo_app(today=today, scale=scale, hostile=hostile, faults=faults, store=store, packages=packages)
+    return _served(stack, app, host=host, port=port, listener=listener)
+
+
+def _demo_app(
+    *,
+    today: date | None = None,
+    scale: int | None = None,
+    hostile: bool = False,
+    faults: Faults | None = None,
+    store: DemoStore | None = None,
+    packages: int | None = None,
+) -> Starlette:
     from scarf_tui.demo.app import create_app
-    from scarf_tui.demo.loopback import running_server
     from scarf_tui.demo.store import build_demo_store
 
     if store is None:
@@ -117,7 +132,16 @@ def _serve(
             from scarf_tui.demo.scale import add_scaled_org
 
             add_scaled_org(store, packages)
-    served = running_server(create_app(store, faults), host=host, port=port, listener=listener)
+    return create_app(store, faults)
+
+
+def _served(
+    stack: contextlib.ExitStack, app: Starlette, *, host: str = "127.0.0.1", port: int = 0,
+    listener: socket.socket | None = None,
+) -> str:
+    from scarf_tui.demo.loopback import running_server
+
+    served = running_server(app, host=host, port=port, listener=listener)
     return stack.enter_context(served).removesuffix("/api")
 
 
@@ -136,27 +160,51 @@ class DemoChild:
 
     origin: str
     ready: Callable[[], None] = field(repr=False)
+    pages: IO[str] | None = field(default=None, repr=False)  # the first list (spawn_demo_child)
 
 
-def spawn_demo_child(stack: contextlib.ExitStack, *, packages: int | None = None) -> DemoChild:
+def spawn_demo_child(
+    stack: contextlib.ExitStack,
+    *,
+    packages: int | None = None,
+    first_list: Callable[[str], dict[str, Any]] | None = None,
+) -> DemoChild:
     """Start the server's child process (stopped when `stack` closes, or when this process ends:
-    the child leaves when its stdin closes) on a socket bound here, and return at once."""
+    the child leaves when its stdin closes) on a socket bound here, and return at once.
+
+    `first_list(origin)` is the request of scarf_tui.api.prefetch: before it serves, the child
+    fetches that list from its app through the real client (in process) and writes the pages to
+    `DemoChild.pages` (one process, where a second child would compete for the same core)."""
+    import json
+    import os
     import socket
     import subprocess
     import sys
     import threading
 
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD_CODE, str(listener.fileno()), *([str(packages)] if packages else [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            pass_fds=(listener.fileno(),),
-            start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
-            text=True,
-        )
         origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        reading, writing = os.pipe() if first_list is not None else (-1, -1)
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", _CHILD_CODE, str(listener.fileno()), str(packages or 0), str(writing)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                pass_fds=tuple(fd for fd in (listener.fileno(), writing) if fd >= 0),
+                start_new_session=True,  # the terminal's signals are for the TUI, which stops the child
+                text=True,
+            )
+        finally:
+            if writing >= 0:
+                os.close(writing)
     # This process's copy is closed: if the child dies, requests are refused instead of waiting.
     stack.callback(_stop_child, child)
+    pages = None
+    if first_list is not None:
+        pages = os.fdopen(reading, "r", encoding="utf-8")
+        assert child.stdin is not None
+        with contextlib.suppress(OSError):  # a child that ended at once: ready() says so
+            child.stdin.write(json.dumps(first_list(origin)) + "\n")  # its first line; stdin stays open
+            child.stdin.flush()
     said: list[str] = []
     once = threading.Lock()
 
@@ -176,7 +224,7 @@ def spawn_demo_child(stack: contextlib.ExitStack, *, packages: int | None = None
                 raise RuntimeError(f"The demo server did not start within {CHILD_START_TIMEOUT_S:.0f} seconds.")
             raise RuntimeError(f"The demo server did not start (exit status {child.returncode}).")
 
-    return DemoChild(origin=origin, ready=ready)
+    return DemoChild(origin=origin, ready=ready, pages=pages)
 
 
 def base_url_for(origin: str, api_version: str) -> str:
@@ -202,16 +250,60 @@ def start_demo_in_child(
 
 
 def serve_in_child(argv: list[str]) -> None:
-    """The child's side: serve on the socket handed over (argv: its descriptor, then the number
-    of packages of --demo-scale), say so on stdout, and stop when stdin closes."""
+    """The child's side: serve on the socket handed over (argv: its descriptor, the number of
+    packages of --demo-scale or 0, the descriptor for the first list's pages or -1), say so on
+    stdout, fetch the first list when asked (the request is stdin's first line), and stop when
+    stdin closes."""
+    import json
+    import os
     import socket
     import sys
 
     listener = socket.socket(fileno=int(argv[0]))
+    packages, pages = int(argv[1]) or None, int(argv[2])
+    app = _demo_app(packages=packages)
+    if pages >= 0:
+        from scarf_tui.api.prefetch import send_first_pages
+
+        # The first list first, from the app itself (the real client, in process): the server's
+        # own start-up (uvicorn) follows, and requests sent meanwhile wait in the socket's
+        # backlog. The pages reach the parent through a thread, so a parent that reads them late
+        # (or never: it quit, or r asked the service) never holds the server back.
+        out = _Handed(os.fdopen(pages, "w", encoding="utf-8"))
+        with contextlib.suppress(ValueError):
+            send_first_pages(json.loads(sys.stdin.readline()), out, app=app)
+        out.close()
     with contextlib.ExitStack() as stack:
-        origin = _serve(stack, packages=int(argv[1]) if len(argv) > 1 else None, listener=listener)
+        origin = _served(stack, app, listener=listener)
         print(f"{_CHILD_SAYS}{origin}", flush=True)
         sys.stdin.read()  # returns when the parent closes it or ends
+
+
+class _Handed(io.TextIOBase):
+    """A text stream whose lines a thread writes on to `target` (then closes it), so the writer
+    never waits for the reader."""
+
+    def __init__(self, target: IO[str]) -> None:
+        import queue
+        import threading
+
+        self._lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._hand_on, args=(target,), name="scarf-first-list", daemon=True)
+        self._thread.start()
+
+    def write(self, text: str) -> int:
+        self._lines.put(text)
+        return len(text)
+
+    def close(self) -> None:
+        self._lines.put(None)
+        super().close()
+
+    def _hand_on(self, target: IO[str]) -> None:
+        with contextlib.suppress(OSError), target:
+            for text in iter(self._lines.get, None):
+                target.write(text)
+                target.flush()
 
 
 def _stop_child(child: subprocess.Popen[str]) -> None:

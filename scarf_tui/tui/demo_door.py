@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scarf_tui.api.prefetch import FirstPages
@@ -50,19 +50,25 @@ class DemoStarting:
 def start_demo_in_background(
     stack: contextlib.ExitStack, *, api_version: str = "v2", scale: int | None = None, owner: str | None = None
 ) -> DemoStarting:
-    """Start the demo Scarf server in a child process and, beside it, the child that fetches the
-    first list (of `owner`, or the user's), so the first screen paints meanwhile; `sources()`
-    signs in to the pypicloud and PurlDB it also serves. All stop when `stack` closes."""
-    from scarf_tui.api.prefetch import FirstPages
+    """Start the demo Scarf server in a child process, which then fetches the first list (of
+    `owner`, or the user's) from itself, so the first screen paints meanwhile; `sources()` signs
+    in to the pypicloud and PurlDB it also serves. All stop when `stack` closes."""
+    from scarf_tui.api.prefetch import FirstPages, first_list_request, line_limit
     from scarf_tui.config import Settings, Token
     from scarf_tui.demo.start import DEMO_TOKEN, DEMO_USER, base_url_for, mounted_sources, spawn_demo_child
 
     base_url_for("", api_version)  # a bad version is refused before anything starts
+    settings = Settings(token=Token(DEMO_TOKEN), username=DEMO_USER)
+
+    def first_list(origin: str) -> dict[str, Any]:
+        settings.api_url = base_url_for(origin, api_version)
+        return first_list_request(settings, api_version=api_version, username=DEMO_USER, owner=owner)
+
     inner = contextlib.ExitStack()
-    child = spawn_demo_child(inner, packages=scale)  # returns at once: the socket is bound here
-    base_url = base_url_for(child.origin, api_version)
-    settings = Settings(api_url=base_url, token=Token(DEMO_TOKEN), username=DEMO_USER)
-    first_pages = FirstPages.start(settings, api_version=api_version, username=DEMO_USER, owner=owner)
+    # Returns at once (the socket is bound here); the server's process also fetches the first list.
+    child = spawn_demo_child(inner, packages=scale, first_list=first_list)
+    base_url = settings.api_url
+    first_pages = FirstPages(child.pages, owner, line_limit(settings)) if child.pages is not None else None
 
     def service() -> ScarfService:
         child.ready()

@@ -38,9 +38,9 @@ def test_a_child_that_cannot_start_is_one_sentence(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize("owner", [None, "acme"])
-async def test_the_first_list_comes_from_the_child_beside_the_demo(owner: str | None) -> None:
-    """--demo: the server's socket is bound before its child starts, so the child fetching the
-    first list asks at once; its request waits in the socket's backlog until the server serves."""
+async def test_the_first_list_comes_from_the_demo_child(owner: str | None) -> None:
+    """--demo: the server's child fetches the first list from its app (the real client, in
+    process) before it listens, and the pages match what the service gets from the server."""
     import asyncio
 
     from scarf_tui.tui.demo_door import start_demo_in_background
