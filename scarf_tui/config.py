@@ -32,8 +32,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_dir
-
 from scarf_tui.redaction import redact, register_secret
 
 APP_NAME = "scarf-tui"
@@ -127,6 +125,8 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if override := env.get(ENV_CONFIG):
         return Path(override).expanduser()
+    from platformdirs import user_config_dir  # ~15 ms: only without $SCARF_TUI_CONFIG
+
     return Path(user_config_dir(APP_NAME)) / CONFIG_FILENAME
 
 

@@ -108,10 +108,10 @@ def run_tui(
         from scarf_tui.tui.app import ScarfApp  # after the children have started
         from scarf_tui.tui.crash import capture_errors, report_errors
 
-        if first_pages is not None:
-            _take_verdict(settings, session, first_pages)
         app = ScarfApp(session, close_service_on_exit=True, env=os.environ)  # NO_COLOR, TERM: the theme
         errors = capture_errors(app)  # a crash is a sentence here and a file in the cache directory
+        if first_pages is not None:  # as late as possible: the child has had the most time
+            _take_verdict(settings, session, first_pages)
         app.run()
         said = report_errors(errors, crashed=app.return_code == 1, directory=cache_dir())
         if said:
