@@ -150,8 +150,8 @@ class Session:
 
     def first_frame_shown(self) -> None:
         """The first frame is on the terminal: the service may start building (unless a child
-        is still fetching the first list: it waits for that, see first_pages)."""
-        if self.first_pages is None or self.first_pages.taken:
+        fetches the first list: then it waits until that list is drawn, see first_pages)."""
+        if self.first_pages is None:
             self._may_connect()
 
     def _may_connect(self) -> None:
@@ -171,12 +171,14 @@ class Session:
                 async for page in first.pages():
                     sent = True
                     yield page
-                return
+                return  # the service may build once this list is drawn (first_list_shown)
             except PrefetchLost:
+                self._may_connect()  # the service is needed now
                 if sent:
                     raise
-            finally:
+            except BaseException:  # the service's own error, or the reading cancelled (r)
                 self._may_connect()
+                raise
         service = await self.ready_api()
         async for page in service.iter_package_pages(owner=owner):
             yield page
