@@ -247,3 +247,25 @@ async def test_r_while_the_first_list_is_on_its_way_asks_the_service() -> None:
             service = session.api
             expected = sorted(p.name for page in [pg async for pg in service.iter_package_pages()] for p in page.items)
         assert shown == expected and len(shown) > 20
+
+
+async def test_the_service_gate_opens_once_the_childs_list_is_drawn_not_before(demo) -> None:  # noqa: ANN001
+    """The service (HTTP and the wire models loading in a thread) must not share the interpreter
+    with the first list's frame: neither the first frame nor the end of the child's pages opens
+    its gate; first_list_shown (called once the list's frame is drawn) does."""
+    origin, _ = demo
+    settings = settings_for(origin + "/v2")
+    first = FirstPages.start(settings, api_version="v2", username=USER, owner=None)
+    assert first is not None
+    def never() -> Any:
+        raise AssertionError("the service is not asked for in this test")
+
+    session = Session(settings=settings, username=USER, connect=never)
+    session.take_first_pages(first)
+    gate = session.connect_after_first_frame
+    assert gate is not None
+    session.first_frame_shown()
+    pages = [page async for page in session.package_pages(None)]
+    assert pages[-1].done and not gate.is_set()
+    session.first_list_shown()
+    assert gate.is_set()
