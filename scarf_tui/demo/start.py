@@ -234,21 +234,6 @@ def base_url_for(origin: str, api_version: str) -> str:
     return f"{origin}/api" if api_version == "v1" else f"{origin}/v2"
 
 
-def start_demo_in_child(
-    stack: contextlib.ExitStack, *, api_version: str = "v2", packages: int | None = None
-) -> DemoSession:
-    """start_demo with the server in a child process (spawn_demo_child). Blocks until the
-    server answers."""
-    base_url_for("", api_version)  # a bad version is refused before anything starts
-    child = spawn_demo_child(stack, packages=packages)
-    from scarf_tui.api import make_service  # loads here while the child starts
-
-    child.ready()
-    base_url = base_url_for(child.origin, api_version)
-    service = make_service(base_url, DEMO_TOKEN, api_version=api_version, username=DEMO_USER)
-    return DemoSession(service=service, base_url=base_url, origin=child.origin, api_version=api_version)
-
-
 def serve_in_child(argv: list[str]) -> None:
     """The child's side: serve on the socket handed over (argv: its descriptor, the number of
     packages of --demo-scale or 0, the descriptor for the first list's pages or -1), say so on
@@ -332,24 +317,7 @@ def mounted_sources(origin: str) -> tuple[PypicloudService, PurldbService]:
     return pypicloud, make_purldb_service(f"{origin}/purldb", enabled_for=PURLDB_ORIGINS)
 
 
-def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
-    """The embedded pypicloud and PurlDB servers, each on its own loopback socket (closed with
-    ``stack``): a pypicloud service signed in as the demo admin, and a PurlDB service with
-    look-ups enabled for every kind of package (the demo's names are public)."""
-    from scarf_tui.demo.loopback import running_server
-    from scarf_tui.demo.purldb import create_purldb_app
-    from scarf_tui.demo.pypicloud import PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD, create_pypicloud_app
-    from scarf_tui.sources.purldb import make_purldb_service
-    from scarf_tui.sources.pypicloud import make_pypicloud_service
-    from scarf_tui.sources.settings import PURLDB_ORIGINS
-
-    pypicloud_url = stack.enter_context(running_server(create_pypicloud_app())).removesuffix("/api")
-    purldb_url = stack.enter_context(running_server(create_purldb_app())).removesuffix("/api")
-    pypicloud = make_pypicloud_service(pypicloud_url, PYPICLOUD_ADMIN, PYPICLOUD_ADMIN_PASSWORD)
-    return pypicloud, make_purldb_service(purldb_url, enabled_for=PURLDB_ORIGINS)
-
-
 __all__ = [
     "API_VERSIONS", "DemoChild", "DemoSession", "base_url_for", "mounted_sources", "serve_in_child", "spawn_demo_child",
-    "start_demo", "start_demo_in_child", "start_demo_sources",
+    "start_demo",
 ]

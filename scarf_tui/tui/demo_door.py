@@ -17,22 +17,15 @@ if TYPE_CHECKING:
 
 def start_demo_session(
     stack: contextlib.ExitStack, *, today: date | None = None, api_version: str = "v2", scale: int | None = None
-) -> tuple[ScarfService, str]:
+) -> tuple[ScarfService, str, tuple[PypicloudService, PurldbService]]:
     """The embedded demo server on a loopback socket (streaming needs a real socket), closed
-    with `stack`. Returns (service, the demo user's name). `scale` is --demo-scale: the demo
+    with `stack`. Returns (service, the demo user's name, the pypicloud and PurlDB it mounts:
+    the admin's pypicloud and PurlDB with look-ups enabled). `scale` is --demo-scale: the demo
     organization gets that many packages."""
-    from scarf_tui.demo.start import start_demo
+    from scarf_tui.demo.start import mounted_sources, start_demo
 
     demo = start_demo(stack, today=today, api_version=api_version, packages=scale)
-    return demo.service, demo.username
-
-
-def start_demo_sources(stack: contextlib.ExitStack) -> tuple[PypicloudService, PurldbService]:
-    """The embedded pypicloud (signed in as the demo admin) and PurlDB (look-ups enabled)
-    servers on loopback sockets, closed with `stack`."""
-    from scarf_tui.demo.start import start_demo_sources as start
-
-    return start(stack)
+    return demo.service, demo.username, mounted_sources(demo.origin)
 
 
 @dataclass(frozen=True)

@@ -134,14 +134,13 @@ class WelcomeScreen(Screen):
 
     @work(exclusive=True, group="welcome-demo", thread=True, exit_on_error=False)
     def _start_demo(self) -> None:
-        from scarf_tui.tui.demo_door import start_demo_session, start_demo_sources
+        from scarf_tui.tui.demo_door import start_demo_session
 
         app = self.app
         session = session_of(self)
         try:
-            service, username = start_demo_session(session.resources)
             # The demo serves all three sources: pypicloud and PurlDB (look-ups enabled) too.
-            session.pypicloud, session.purldb = start_demo_sources(session.resources)
+            service, username, (session.pypicloud, session.purldb) = start_demo_session(session.resources)
         except (OSError, RuntimeError) as err:
             app.call_from_thread(self._status, f"The demo server did not start: {err}", error=True)
             return

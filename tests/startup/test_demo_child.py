@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scarf_tui.demo import start
+from scarf_tui.api import make_service
+from scarf_tui.demo import DEMO_TOKEN, DEMO_USER, start
 
 
 def _answers(origin: str) -> bool:
@@ -22,18 +23,21 @@ def _answers(origin: str) -> bool:
 @pytest.mark.parametrize("version", ["v1", "v2"])
 async def test_the_child_serves_and_stops_with_the_stack(version: str) -> None:
     with contextlib.ExitStack() as stack:
-        demo = start.start_demo_in_child(stack, api_version=version, packages=30)
-        names = {p.name for p in await demo.service.list_packages()}
+        demo = start.spawn_demo_child(stack, packages=30)
+        demo.ready()
+        base_url = start.base_url_for(demo.origin, version)
+        service = make_service(base_url, DEMO_TOKEN, api_version=version, username=DEMO_USER)
+        names = {p.name for p in await service.list_packages()}
         assert "widget-cli" in names
-        assert demo.base_url.endswith("/v2" if version == "v2" else "/api")
-        await demo.service.aclose()
+        assert base_url.endswith("/v2" if version == "v2" else "/api")
+        await service.aclose()
     assert not _answers(demo.origin)
 
 
 def test_a_child_that_cannot_start_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(start, "_CHILD_CODE", "raise SystemExit(3)")
     with contextlib.ExitStack() as stack, pytest.raises(RuntimeError) as caught:
-        start.start_demo_in_child(stack)
+        start.spawn_demo_child(stack).ready()
     assert str(caught.value) == "The demo server did not start (exit status 3)."
 
 

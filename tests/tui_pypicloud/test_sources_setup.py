@@ -13,7 +13,7 @@ from scarf_tui.cli import build_parser
 from scarf_tui.config import ConfigError, load_settings, save_values
 from scarf_tui.redaction import redact
 from scarf_tui.sources.errors import SourceInsecureURL
-from scarf_tui.tui.demo_door import start_demo_sources
+from scarf_tui.tui.demo_door import start_demo_session
 from scarf_tui.tui.pypicloud.connect import connect_sources
 from scarf_tui.tui.session import Session
 
@@ -92,7 +92,8 @@ def test_the_sign_in_saves_the_pypicloud_table_private(tmp_path: Path) -> None:
 
 async def test_the_demo_serves_pypicloud_and_purldb() -> None:
     with contextlib.ExitStack() as stack:
-        pypicloud, purldb = start_demo_sources(stack)
+        service, _, (pypicloud, purldb) = start_demo_session(stack)
+        await service.aclose()
         try:
             assert pypicloud.username == "maintainer"
             assert "labkit" in await pypicloud.package_names()
